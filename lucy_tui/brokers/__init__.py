@@ -1,0 +1,1 @@
+"""Broker sessions: each package maps one broker's wire protocol onto :mod:`.base`."""

@@ -1,0 +1,86 @@
+"""The ``lucy`` command.
+
+Heavy imports (textual, the simulator) happen inside the commands that need them, so
+``lucy --version`` and ``lucy --help`` answer at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+
+DESCRIPTION = """\
+Lucy: a keyboard-driven trading console for Korean fund managers.
+
+With no command, Lucy opens the console. Without a config file it runs in demo mode: a
+simulated KRX market on this machine, no keys and no network needed."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from . import config
+
+    parser = argparse.ArgumentParser(
+        prog="lucy", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=f"Config file: {config.default_path()} (see config.example.toml for every key).",
+    )
+    parser.add_argument("--version", action="version", version=f"lucy {__version__}")
+    parser.add_argument("--config", type=Path, metavar="FILE",
+                        help="use this config file instead of the default one")
+    parser.add_argument("--demo", action="store_true",
+                        help="run against the built-in simulated market whatever the config says")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    lookup = commands.add_parser(
+        "lookup", help="find instruments by code, Korean name or 초성 (e.g. ㅅㅅㅈㅈ)",
+        description="Search the instrument list by code, Korean or English name, or 초성.")
+    lookup.add_argument("query", nargs="+", help="what to look for")
+    lookup.add_argument("-n", "--limit", type=int, default=20, help="at most this many results")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from . import config
+
+    try:
+        cfg = config.load(args.config, must_exist=args.config is not None)
+    except config.ConfigError as exc:
+        print(f"lucy: {exc}", file=sys.stderr)
+        return 2
+    if args.command == "lookup":
+        return _lookup(" ".join(args.query), args.limit)
+    return _console(cfg, demo=args.demo)
+
+
+def _lookup(query: str, limit: int) -> int:
+    from .domain.instruments import load_default
+    from .domain.krx import format_krw
+
+    results = load_default().search(query, limit=limit)
+    if not results:
+        print(f"'{query}': no instrument found", file=sys.stderr)
+        return 1
+    for inst in results:
+        print(f"{inst.code}  {inst.isin}  {inst.market.value:<6} {inst.kind.value:<5} "
+              f"{format_krw(inst.base_price):>10}  {inst.name}  ({inst.name_en})")
+    return 0
+
+
+def _console(cfg, *, demo: bool) -> int:
+    if cfg.general.environment != "demo" and not demo:
+        print(f"lucy: environment '{cfg.general.environment}' needs broker connections, which this "
+              "version does not have yet; run `lucy --demo` or set general.environment = \"demo\".",
+              file=sys.stderr)
+        return 2
+    from .ui.app import LucyApp
+
+    LucyApp(cfg).run()
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
