@@ -48,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         cfg = config.load(args.config, must_exist=args.config is not None)
+        config.apply_market_rules(cfg.market)
     except config.ConfigError as exc:
         print(f"lucy: {exc}", file=sys.stderr)
         return 2

@@ -204,3 +204,18 @@ def _line_of(text: str, section: str | None, key: str) -> int | str:
         if section is None and current is None and re.match(rf"{re.escape(key)}\s*=", stripped):
             return number
     return "?"
+
+
+def apply_market_rules(market: MarketConfig) -> None:
+    """Make the unverified KRX facts the config overrides take effect in the domain rules."""
+    from datetime import datetime, timedelta
+
+    from .domain import calendar, krx
+
+    krx.set_etp_fine_ticks_from(market.etf_fine_ticks_from)
+    calendar.set_csat_days(market.csat_days)
+    delay = (datetime.combine(date.min, market.nxt_main_start)
+             - datetime.combine(date.min, time(9, 0)))
+    if delay < timedelta(0):
+        raise ConfigError(None, [f"market.nxt_main_start: {market.nxt_main_start} is before 09:00"])
+    calendar.set_nxt_open_delay(delay)

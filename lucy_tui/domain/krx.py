@@ -36,6 +36,13 @@ UNIFIED_TICKS_FROM = date(2023, 1, 25)
 #: The ETF/ETN 1-won tick's start is reported as 2023-12-08 and as 2023-12-18 (§1.3, [U]); the
 #: spec says to follow the new rule from 12-18 and keep the window configurable.
 ETP_FINE_TICKS_FROM = date(2023, 12, 18)
+_etp_fine_from = ETP_FINE_TICKS_FROM
+
+
+def set_etp_fine_ticks_from(day: date) -> None:
+    """Set the default first day of 1-won ETF/ETN ticks (config ``market.etf_fine_ticks_from``)."""
+    global _etp_fine_from
+    _etp_fine_from = day
 
 
 
@@ -80,13 +87,13 @@ def tick_table(
     kind: InstrumentKind = InstrumentKind.STOCK,
     market: Market = Market.KOSPI,
     on: date | None = None,
-    etp_fine_from: date = ETP_FINE_TICKS_FROM,
+    etp_fine_from: date | None = None,
 ) -> tuple[tuple[int, int], ...]:
     """The tick table in force for a product on a day (today's rules when ``on`` is None)."""
     if kind is InstrumentKind.ELW:
         return FLAT_FIVE
     if kind in (InstrumentKind.ETF, InstrumentKind.ETN):
-        return ETP_TICKS_2023 if on is None or on >= etp_fine_from else FLAT_FIVE
+        return ETP_TICKS_2023 if on is None or on >= (etp_fine_from or _etp_fine_from) else FLAT_FIVE
     if on is None or on >= UNIFIED_TICKS_FROM:
         return UNIFIED_TICKS
     return KOSPI_TICKS_2010 if market is Market.KOSPI else KOSDAQ_TICKS_2010
@@ -108,7 +115,7 @@ def tick_size(
     market: Market = Market.KOSPI,
     on: date | None = None,
     *,
-    etp_fine_from: date = ETP_FINE_TICKS_FROM,
+    etp_fine_from: date | None = None,
 ) -> int:
     """The tick of the band ``price`` itself falls in (bands include their lower bound)."""
     if price < 0:
@@ -117,12 +124,12 @@ def tick_size(
 
 
 def is_valid_tick(price: int, kind=InstrumentKind.STOCK, market=Market.KOSPI, on=None, *,
-                  etp_fine_from: date = ETP_FINE_TICKS_FROM) -> bool:
+                  etp_fine_from: date | None = None) -> bool:
     return price > 0 and price % tick_size(price, kind, market, on, etp_fine_from=etp_fine_from) == 0
 
 
 def round_to_tick(price: int, kind=InstrumentKind.STOCK, market=Market.KOSPI, on=None,
-                  up: bool = False, *, etp_fine_from: date = ETP_FINE_TICKS_FROM) -> int:
+                  up: bool = False, *, etp_fine_from: date | None = None) -> int:
     """The nearest valid price at or below ``price`` (at or above with ``up``)."""
     tick = tick_size(price, kind, market, on, etp_fine_from=etp_fine_from)
     down = price - price % tick
@@ -132,7 +139,7 @@ def round_to_tick(price: int, kind=InstrumentKind.STOCK, market=Market.KOSPI, on
 
 
 def tick_up(price: int, kind=InstrumentKind.STOCK, market=Market.KOSPI, on=None, n: int = 1, *,
-            etp_fine_from: date = ETP_FINE_TICKS_FROM) -> int:
+            etp_fine_from: date | None = None) -> int:
     """``n`` valid ticks above a valid ``price``."""
     for _ in range(n):
         price += tick_size(price, kind, market, on, etp_fine_from=etp_fine_from)
@@ -140,7 +147,7 @@ def tick_up(price: int, kind=InstrumentKind.STOCK, market=Market.KOSPI, on=None,
 
 
 def tick_down(price: int, kind=InstrumentKind.STOCK, market=Market.KOSPI, on=None, n: int = 1, *,
-              etp_fine_from: date = ETP_FINE_TICKS_FROM) -> int:
+              etp_fine_from: date | None = None) -> int:
     """``n`` valid ticks below a valid ``price`` (never below one tick)."""
     for _ in range(n):
         if price <= 1:
@@ -156,7 +163,7 @@ def price_band(
     market: Market = Market.KOSPI,
     on: date | None = None,
     *,
-    etp_fine_from: date = ETP_FINE_TICKS_FROM,
+    etp_fine_from: date | None = None,
 ) -> tuple[int, int]:
     """(lowest, highest) orderable price for a base price (§2.1).
 
@@ -176,7 +183,7 @@ def price_band(
 
 
 def listing_day_band(ipo_price: int, kind=InstrumentKind.STOCK, market=Market.KOSPI, on=None, *,
-                     etp_fine_from: date = ETP_FINE_TICKS_FROM) -> tuple[int, int]:
+                     etp_fine_from: date | None = None) -> tuple[int, int]:
     """Band on a listing day since 2023-06-26: 60 %-400 % of the IPO price, on valid ticks."""
     low = round_to_tick(ipo_price * 60 // 100, kind, market, on, up=True, etp_fine_from=etp_fine_from)
     high = round_to_tick(ipo_price * 4, kind, market, on, etp_fine_from=etp_fine_from)
@@ -207,7 +214,7 @@ def order_band(
     on: date | None = None,
     upper: int | None = None,
     lower: int | None = None,
-    etp_fine_from: date = ETP_FINE_TICKS_FROM,
+    etp_fine_from: date | None = None,
 ) -> tuple[int | None, int | None]:
     """(lower, upper) limits an order must respect; None where no limit applies or is known.
 
@@ -241,7 +248,7 @@ def check_price(
     on: date | None = None,
     upper: int | None = None,
     lower: int | None = None,
-    etp_fine_from: date = ETP_FINE_TICKS_FROM,
+    etp_fine_from: date | None = None,
 ) -> Violation | None:
     """Why ``price`` cannot be ordered, or None: the tick of its own band first, then the band.
 
@@ -306,7 +313,7 @@ def order_violations(
     lot: int | None = None,
     when: datetime | None = None,
     calendar: KrxCalendar | None = None,
-    etp_fine_from: date = ETP_FINE_TICKS_FROM,
+    etp_fine_from: date | None = None,
 ) -> list[Violation]:
     """Every reason the order would be rejected, most blocking first.
 

@@ -73,3 +73,30 @@ def test_all_problems_are_reported_at_once():
     with pytest.raises(config.ConfigError) as info:
         config.parse('[demo]\nseed = "x"\nbogus = 1\n[general]\nenvironment = 3\n')
     assert len(info.value.problems) == 3
+
+
+def test_market_rules_reach_the_domain():
+    from datetime import datetime
+
+    from lucy_tui.clock import KST
+    from lucy_tui.domain import calendar, krx
+    from lucy_tui.domain.model import InstrumentKind, Venue
+
+    c = config.parse('[market]\netf_fine_ticks_from = 2023-12-08\ncsat_days = [2026-11-19]\n'
+                     'nxt_main_start = "09:00:30"\n')
+    try:
+        config.apply_market_rules(c.market)
+        assert krx.tick_size(1_500, InstrumentKind.ETF, on=date(2023, 12, 10)) == 1
+        assert calendar.session_at(datetime(2026, 11, 19, 9, 30, tzinfo=KST)) is calendar.Phase.OPENING_AUCTION
+        nxt_open = datetime(2026, 11, 24, 9, 0, 15, tzinfo=KST)
+        assert calendar.session_at(nxt_open, Venue.NXT) is not calendar.Phase.CONTINUOUS
+    finally:
+        config.apply_market_rules(config.MarketConfig())
+    assert krx.tick_size(1_500, InstrumentKind.ETF, on=date(2023, 12, 10)) == 5
+    assert calendar.session_at(datetime(2026, 11, 24, 9, 0, 15, tzinfo=KST), Venue.NXT) is calendar.Phase.CONTINUOUS
+
+
+def test_nxt_start_before_nine_is_refused():
+    c = config.parse('[market]\nnxt_main_start = "08:59"\n')
+    with pytest.raises(config.ConfigError, match="before 09:00"):
+        config.apply_market_rules(c.market)
