@@ -38,6 +38,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Search the instrument list by code, Korean or English name, or 초성.")
     lookup.add_argument("query", nargs="+", help="what to look for")
     lookup.add_argument("-n", "--limit", type=int, default=20, help="at most this many results")
+
+    from .sim import cli as sim_cli
+
+    sim = commands.add_parser("sim", help="run the broker simulators in the foreground")
+    sim_cli.add_arguments(sim)
     return parser
 
 
@@ -54,6 +59,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "lookup":
         return _lookup(" ".join(args.query), args.limit)
+    if args.command == "sim":
+        import asyncio
+
+        from .sim import cli as sim_cli
+
+        return asyncio.run(sim_cli.run(args))
     return _console(cfg, demo=args.demo)
 
 

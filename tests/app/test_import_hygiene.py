@@ -35,3 +35,12 @@ def test_domain_does_not_import_io_libraries():
             "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in io)))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_broker_clients_do_not_load_the_simulator():
+    """A client for the real broker must not depend on the simulator (nor its server stack)."""
+    code = ("import sys, lucy_tui.brokers.kis.client\n"
+            "print(','.join(sorted(m for m in sys.modules if m.startswith('lucy_tui.sim')"
+            " or m.split('.')[0] == 'aiohttp')))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""

@@ -12,9 +12,9 @@ from textual.widgets import DataTable
 from ..fmt import price, signed
 
 COLUMNS = (
-    ("code", "코드", 7), ("name", "종목명", 18), ("market", "시장", 6), ("last", "현재가", 10),
-    ("change", "대비", 9), ("rate", "등락률", 8), ("volume", "거래량", 12),
-    ("bid", "매수호가", 10), ("ask", "매도호가", 10), ("upper", "상한가", 10), ("lower", "하한가", 10),
+    ("code", "코드", 6), ("name", "종목명", 16), ("market", "시장", 6), ("last", "현재가", 9),
+    ("change", "대비", 8), ("rate", "등락률", 7), ("volume", "거래량", 10),
+    ("bid", "매수호가", 9), ("ask", "매도호가", 9), ("upper", "상한가", 9), ("lower", "하한가", 9),
 )
 
 

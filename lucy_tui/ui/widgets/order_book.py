@@ -10,7 +10,7 @@ from ..fmt import FALL, RISE, colour_for
 
 
 class OrderBookPanel(Static):
-    DEFAULT_CSS = "OrderBookPanel { width: 40; height: 1fr; border: round $primary; padding: 0 1; }"
+    DEFAULT_CSS = "OrderBookPanel { width: 38; height: 1fr; border: round $primary; padding: 0 1; }"
 
     def __init__(self, exchange, **kwargs):
         super().__init__(**kwargs)
@@ -35,12 +35,16 @@ class OrderBookPanel(Static):
         for level in reversed(q.asks[:10]):
             table.add_row(Text(f"{level.qty:,}", style=FALL),
                           Text(f"{level.price:,}", style=colour_for(level.price - q.base)), "")
-        table.add_row("", Text(f"── {q.last:,} ──", style=f"bold {colour_for(q.change)}"), "")
+        table.add_row("", Text(f"{q.last:,}", style=f"bold reverse {colour_for(q.change)}"), "")
         for level in q.bids[:10]:
             table.add_row("", Text(f"{level.price:,}", style=colour_for(level.price - q.base)),
                           Text(f"{level.qty:,}", style=RISE))
         table.add_row("", "", "")
         table.add_row("기준가", Text(f"{q.base:,}"), "")
-        table.add_row("시/고/저", Text(f"{q.open:,}/{q.high:,}/{q.low:,}"), "")
-        table.add_row("상/하한", Text(f"{q.upper_limit:,}/{q.lower_limit:,}"), "")
+        table.add_row("시가", Text(f"{q.open:,}" if q.volume else "-"), "")
+        table.add_row("고가", Text(f"{q.high:,}" if q.volume else "-", style=RISE), "")
+        table.add_row("저가", Text(f"{q.low:,}" if q.volume else "-", style=FALL), "")
+        table.add_row("상한가", Text(f"{q.upper_limit:,}", style=RISE), "")
+        table.add_row("하한가", Text(f"{q.lower_limit:,}", style=FALL), "")
+        table.add_row("거래량", Text(f"{q.volume:,}"), "")
         self.update(table)

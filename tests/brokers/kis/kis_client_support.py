@@ -1,0 +1,102 @@
+"""Helpers for KIS client tests against the simulator over real localhost sockets."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections import Counter
+from datetime import datetime, timedelta
+
+import httpx
+
+from lucy_tui.brokers.kis import KisSettings
+from lucy_tui.clock import KST
+from lucy_tui.brokers.kis.codes import Domain
+from lucy_tui.sim.kis.front import KisOptions
+from lucy_tui.sim.server import SimServer
+
+#: Functional tests raise the mock limit on both sides so they run fast; pacing tests do not.
+FAST = 50
+
+
+class ShiftedClock:
+    """Wall time and monotonic time that a test can move forward, shared by the simulator and
+    the client's token cache (so "a minute later" needs no minute)."""
+
+    def __init__(self, at: datetime | None = None):
+        self.offset = (at - datetime.now(KST)).total_seconds() if at else 0.0
+
+    def now(self) -> datetime:
+        return datetime.now(KST) + timedelta(seconds=self.offset)
+
+    def monotonic(self) -> float:
+        return time.monotonic() + self.offset
+
+    def advance(self, seconds: float) -> None:
+        self.offset += seconds
+
+
+class Wire:
+    """Counts what crossed the wire: requests by path, gateway answers by msg_cd."""
+
+    def __init__(self, timeout: float = 5.0):
+        self.requests: Counter[str] = Counter()
+        self.codes: Counter[str] = Counter()
+        self.http = httpx.AsyncClient(timeout=httpx.Timeout(timeout), event_hooks={
+            "request": [self._request], "response": [self._response]})
+
+    async def _request(self, request: httpx.Request) -> None:
+        self.requests[request.url.path] += 1
+
+    async def _response(self, response: httpx.Response) -> None:
+        await response.aread()
+        try:
+            body = json.loads(response.content or b"{}")
+        except ValueError:
+            return
+        if isinstance(body, dict):
+            code = body.get("msg_cd") or body.get("error_code")
+            if code:
+                self.codes[str(code)] += 1
+
+    @property
+    def uapi(self) -> int:
+        return sum(n for path, n in self.requests.items() if path.startswith("/uapi"))
+
+
+class Events(list):
+    """Events the broker pushed, and a way to wait for one."""
+
+    async def wait(self, predicate, timeout: float = 5.0):
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            for event in self:
+                if predicate(event):
+                    return event
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError(f"no matching event in {timeout} s; got {self!r}")
+            await asyncio.sleep(0.01)
+
+    def of(self, kind) -> list:
+        return [e for e in self if isinstance(e, kind)]
+
+
+def sim_server(*, fast: bool = True, clock=None, session: str = "always", **options) -> SimServer:
+    if fast:
+        options.setdefault("rate_limits", {Domain.MOCK: FAST, Domain.REAL: FAST})
+    options.setdefault("pingpong_interval", 30.0)
+    return SimServer(seed=11, market=False, clock=clock, session=session,
+                     kis_options=KisOptions(**options))
+
+
+def settings_for(server: SimServer, tmp_path, **overrides) -> KisSettings:
+    cred = server.credentials["kis"]["mock"]
+    accounts = tuple(KisSettings.make_account(number, label=f"paper{i}")
+                     for i, number in enumerate(cred["accounts"]))
+    values = dict(app_key=cred["app_key"], app_secret=cred["app_secret"], hts_id=cred["hts_id"],
+                  accounts=accounts, env="mock", rest_url=server.urls["kis"]["rest"],
+                  ws_url=server.urls["kis"]["ws"] + "/tryitout", token_dir=tmp_path / "tokens",
+                  reconnect_initial=0.05, reconnect_max=0.3, ws_open_timeout=5.0)
+    values.update(overrides)
+    return KisSettings(**values)
