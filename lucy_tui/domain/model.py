@@ -51,7 +51,10 @@ class OrderType(enum.Enum):
 
     @property
     def needs_price(self) -> bool:
-        return self in (OrderType.LIMIT, OrderType.CONDITIONAL, OrderType.STOP_LIMIT)
+        # 시간외 단일가 orders carry a limit (within ±10 % of the close); the closing-price
+        # sessions, market, best, top and mid-point orders take their price from the market.
+        return self in (OrderType.LIMIT, OrderType.CONDITIONAL, OrderType.STOP_LIMIT,
+                        OrderType.AFTER_SINGLE)
 
     @property
     def korean(self) -> str:

@@ -68,7 +68,7 @@ class LucyApp(App):
         self.query_one(MarketBoard).focus()
         self._show_selected()
         self._draw_status()
-        self.set_interval(FRAME_SECONDS, self._flush)
+        self.set_interval(FRAME_SECONDS, self._redraw_market)
         if self.run_market:
             self._market_task = asyncio.create_task(
                 self.market.run(self.config.demo.market_interval), name="synthetic-market")
@@ -82,7 +82,7 @@ class LucyApp(App):
         if code is not None:
             self._dirty.add(code)
 
-    def _flush(self) -> None:
+    def _redraw_market(self) -> None:
         dirty, self._dirty = self._dirty, set()
         with self.batch_update():
             self.query_one(MarketBoard).refresh_codes(dirty)
