@@ -162,24 +162,16 @@ def _coerce(raw, hint):
         if not isinstance(raw, str):
             raise TypeError(f"expected a string, got {_kind(raw)}")
         return raw
-    if hint is date:
-        if isinstance(raw, date):
+    if hint in (date, time):
+        if isinstance(raw, hint):
             return raw
         if isinstance(raw, str):
             try:
-                return date.fromisoformat(raw)
+                return hint.fromisoformat(raw)
             except ValueError:
                 pass
-        raise TypeError(f"expected a date like 2026-01-02, got {raw!r}")
-    if hint is time:
-        if isinstance(raw, time):
-            return raw
-        if isinstance(raw, str):
-            try:
-                return time.fromisoformat(raw)
-            except ValueError:
-                pass
-        raise TypeError(f"expected a time like \"09:00\", got {raw!r}")
+        example = "2026-01-02" if hint is date else '"09:00"'
+        raise TypeError(f"expected a {hint.__name__} like {example}, got {raw!r}")
     raise TypeError(f"internal: unsupported config type {hint}")
 
 
