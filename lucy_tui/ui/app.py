@@ -31,6 +31,8 @@ class StatusBar(Static):
 class LucyApp(App):
     TITLE = "Lucy"
     CSS_PATH = "lucy.tcss"
+    # Below 140 columns the book panel narrows so that price, change and volume stay in view.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (140, "-wide")]
     BINDINGS = [
         Binding("slash", "focus_search", "Search", id="search"),
         Binding("colon", "focus_search", "Search", show=False, id="search_alt"),

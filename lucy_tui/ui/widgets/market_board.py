@@ -12,7 +12,7 @@ from textual.widgets import DataTable
 from ..fmt import price, signed
 
 COLUMNS = (
-    ("code", "코드", 6), ("name", "종목명", 16), ("market", "시장", 6), ("last", "현재가", 9),
+    ("code", "코드", 6), ("name", "종목명", 16), ("last", "현재가", 9),
     ("change", "대비", 8), ("rate", "등락률", 7), ("volume", "거래량", 10),
     ("bid", "매수호가", 9), ("ask", "매도호가", 9), ("upper", "상한가", 9), ("lower", "하한가", 9),
 )
@@ -45,7 +45,7 @@ class MarketBoard(DataTable):
         shown = set(self._shown)
         for code in codes:
             if code in shown:
-                for (key, *_), value in zip(COLUMNS[3:], self._cells(code)[3:]):
+                for (key, *_), value in zip(COLUMNS[2:], self._cells(code)[2:]):
                     self.update_cell(code, key, value)
 
     @property
@@ -58,7 +58,7 @@ class MarketBoard(DataTable):
         inst = self.exchange.instrument(code)
         q = self.exchange.quote(code)
         return (
-            code, inst.name, inst.market.value,
+            code, inst.name,
             price(q.last, q.base), signed(q.change), signed(q.change, q.change_rate),
             Text(f"{q.volume:,}", justify="right"),
             _touch(q.best_bid), _touch(q.best_ask),

@@ -27,7 +27,7 @@ class OrderBookPanel(Static):
             return
         inst = self.exchange.instrument(self.code)
         q = self.exchange.quote(self.code)
-        self.border_title = f"{inst.name} {inst.code}"
+        self.border_title = f"{inst.name} {inst.code} {inst.market.value}"
         table = Table.grid(expand=True)
         table.add_column(justify="right", ratio=1)
         table.add_column(justify="center", ratio=1)
