@@ -21,7 +21,8 @@ from ...domain.model import (
 from .codes import WS_TRADE
 from ..base import (
     BrokerError, BrokerEvent, BrokerRejected, BrokerStatus, BuyingPower, Capabilities,
-    Connection, EventSink, NotSupported, OrderReport, OrderRequest, Placed, Tick,
+    Connection, EventSink, NotSupported, OrderReport, OrderRequest, OutcomeUnknown, Placed,
+    Tick,
 )
 from ..ratelimit import Limit, RateLimiter
 from ..tokens import TokenCache
@@ -211,7 +212,9 @@ class KisBroker:
 
         number = normal_no(get("ODNO"))
         if not number:
-            raise BrokerError("order answer without ODNO", broker=self.name)
+            # rt_cd 0 said it was taken: sending it again could double it, so the caller must look.
+            raise OutcomeUnknown("order accepted (rt_cd 0) but the answer carried no ODNO; "
+                                 "check today's orders", broker=self.name)
         return Placed(order_no=number, time=mapping.hhmmss(get("ORD_TMD"), self._today()),
                       branch=get("KRX_FWDG_ORD_ORGNO"))
 

@@ -71,9 +71,13 @@ def decrypt(payload: str, key: str, iv: str) -> str:
         raise FrameError(f"cannot decrypt: {exc}") from None
 
 
+#: What some TRs send for an empty value (§5.3); read as the empty string it stands for.
+NULL = "(null)"
+
+
 def records(payload: str, count: int, widths: tuple[int, ...]) -> list[list[str]]:
     """Split ``payload`` into ``count`` records of the first width in ``widths`` that fits."""
-    fields = payload.split("^")
+    fields = ["" if f == NULL else f for f in payload.split("^")]
     for width in widths:
         if len(fields) == width * count:
             return [fields[i * width:(i + 1) * width] for i in range(count)]

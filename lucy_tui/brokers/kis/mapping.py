@@ -7,6 +7,7 @@ a domain type with ``int`` money and quantities.
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
 from ...clock import KST
 from ...domain.model import (
@@ -37,7 +38,12 @@ def num(value: object) -> int:
     try:
         return int(text)
     except ValueError:
-        return int(float(text)) if text.replace(".", "", 1).lstrip("+-").isdigit() else 0
+        pass
+    # Decimal, not float: a 16-digit amount with ".0000" must not lose its last won.
+    try:
+        return int(Decimal(text).to_integral_value(rounding=ROUND_DOWN))
+    except (InvalidOperation, ValueError, OverflowError):
+        return 0
 
 
 def order_no(text: str) -> str:

@@ -210,11 +210,14 @@ class TokenBook:
 
     @staticmethod
     def _answer(token: Token, now: datetime) -> dict:
+        # Whole seconds on both sides: the token's iat is ``now`` truncated, so subtracting the
+        # fractional ``now`` would answer 86399 for a token minted this instant.
+        left = int(token.expires.timestamp()) - int(now.timestamp())
         return {
             "access_token": token.value,
             "access_token_token_expired": token.expires.astimezone(KST).strftime(EXPIRY_FORMAT),
             "token_type": "Bearer",
-            "expires_in": max(0, int((token.expires - now).total_seconds())),
+            "expires_in": max(0, left),
         }
 
     def revoke(self, body: dict) -> dict:

@@ -66,7 +66,7 @@ class KisInquiries:
             outcome = O.INQUIRY_LAST
         else:
             outcome = O.INQUIRY_OK
-        return envelope(self._msg(ctx, outcome), pad=True)
+        return envelope(self._msg(ctx, outcome))
 
     def _account(self, ctx: Ctx) -> tuple[str, Account] | None:
         owner = self.front.owner_of(ctx.key, ctx.arg("CANO"), ctx.arg("ACNT_PRDT_CD"))
@@ -334,7 +334,7 @@ class KisInquiries:
             "ovrs_re_use_amt_wcrc": "0",
             "ord_psbl_frcr_amt_wcrc": "0",
         }
-        return Reply(envelope(self._msg(ctx, O.INQUIRY_OK), pad=True, output=output))
+        return Reply(envelope(self._msg(ctx, O.INQUIRY_OK), output=output))
 
     # ------------------------------------------------------------ inquire-psbl-sell (real only)
 
@@ -367,7 +367,7 @@ class KisInquiries:
             "evlu_pfls_amt": str(qty * last - cost),
             "evlu_pfls_rt": rate(qty * last - cost, cost),
         }
-        return Reply(envelope(self._msg(ctx, O.INQUIRY_OK), pad=True, output=output))
+        return Reply(envelope(self._msg(ctx, O.INQUIRY_OK), output=output))
 
     # ------------------------------------------------------------ inquire-psbl-rvsecncl (real only)
 

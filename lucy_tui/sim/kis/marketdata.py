@@ -23,6 +23,26 @@ def _flat_sign(price: int, ref: int) -> str:
     return "2" if price > ref else "5" if price < ref else "3"
 
 
+def mkop_cls_code(session: str, time: datetime) -> str:
+    """NEW_MKOP_CLS_CODE of a trade (§5.6): session digit 1 pre / 2 regular / 3 post / 4 after-hours
+    single price, then type digit 0 normal / 1 closing price."""
+    morning = time.hour < 9
+    if session == "close_price":
+        return "11" if morning else "31"
+    if session == "after_single":
+        return "40"
+    if session == "extended":
+        return "10" if morning else "30"
+    return "20"
+
+
+def ccld_dvsn(session: str, time: datetime, side: Side | None) -> str:
+    """CCLD_DVSN (§5.6): 3 for the pre-open auction's uncross, else 1 buy- / 5 sell-initiated."""
+    if session == "auction" and time.hour < 12:
+        return "3"
+    return "5" if side is Side.SELL else "1"
+
+
 @dataclass
 class Tape:
     """Per-symbol running figures the trade record reports (counts and sums by aggressor)."""
@@ -65,11 +85,11 @@ class Tape:
 
     def record(self, *, time: datetime, price: int, qty: int, side: Side | None, cum_volume: int,
                open_: int, high: int, low: int, base: int, upper: int, lower: int,
-               asks: list[Level], bids: list[Level], market_cls_code: bool = False) -> list[str]:
+               asks: list[Level], bids: list[Level], market_cls_code: bool = False,
+               session: str = "regular") -> list[str]:
         """The H0STCNT0 record of the trade :meth:`apply` counted last."""
         day = time.strftime("%Y%m%d")
         hhmmss = time.strftime("%H%M%S")
-        buy_initiated = side is not Side.SELL
         open_ = open_ or price
         high = high or price
         low = low or price
@@ -99,7 +119,7 @@ class Tape:
             strength,                                   # 18 CTTR
             str(self.sell_volume),                      # 19 SELN_CNTG_SMTN
             str(self.buy_volume),                       # 20 SHNU_CNTG_SMTN
-            "1" if buy_initiated else "5",              # 21 CCLD_DVSN
+            ccld_dvsn(session, time, side),             # 21 CCLD_DVSN
             _pct(self.buy_volume, self.buy_volume + self.sell_volume),  # 22 SHNU_RATE
             "0.00",                                     # 23 PRDY_VOL_VRSS_ACML_VOL_RATE
             self.open_time,                             # 24 OPRC_HOUR
@@ -112,7 +132,7 @@ class Tape:
             _flat_sign(price, low),                     # 31 LWPR_VRSS_PRPR_SIGN
             str(price - low),                           # 32 LWPR_VRSS_PRPR
             day,                                        # 33 BSOP_DATE
-            "20",                                       # 34 NEW_MKOP_CLS_CODE (regular, normal)
+            mkop_cls_code(session, time),               # 34 NEW_MKOP_CLS_CODE
             "N",                                        # 35 TRHT_YN
             str(asks[0].qty if asks else 0),            # 36 ASKP_RSQN1
             str(bids[0].qty if bids else 0),            # 37 BIDP_RSQN1
@@ -127,7 +147,9 @@ class Tape:
         ]
         assert len(fields) == codes.H0STCNT0_FIELDS
         if market_cls_code:
-            fields.append("2")                          # 46 MARKET_CLS_CODE (unverified, opt-in)
+            # 46 MARKET_CLS_CODE (unverified, opt-in): 1 pre, 2 regular, 3 after, 5 closing price
+            fields.append({"1": "1", "2": "2", "3": "3", "4": "3"}[fields[34][0]]
+                          if session != "close_price" else "5")
         return fields
 
 

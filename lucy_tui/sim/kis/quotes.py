@@ -5,6 +5,7 @@ search-stock-info, search-info, chk-holiday.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import ROUND_DOWN, Decimal
 from typing import TYPE_CHECKING
 
 from ...domain import krx
@@ -75,7 +76,7 @@ class KisQuotes:
         last = q.last or q.base
         base = q.base
         volume, turnover = q.volume, q.turnover
-        vwap = turnover / volume if volume else last
+        vwap = Decimal(turnover) / volume if volume else Decimal(last)
         tick = krx.tick_size(last, inst.kind, inst.market) if last else 1
         change = last - base
         listed = 5_969_782_550 if inst.code == "005930" else 100_000_000
@@ -103,7 +104,7 @@ class KisQuotes:
             "stck_mxpr": str(q.upper_limit),
             "stck_llam": str(q.lower_limit),
             "stck_sdpr": str(base),
-            "wghn_avrg_stck_prc": f"{vwap:.2f}",
+            "wghn_avrg_stck_prc": f"{vwap.quantize(Decimal('0.01'), rounding=ROUND_DOWN):.2f}",
             "hts_frgn_ehrt": "0.00",
             "frgn_ntby_qty": "0",
             "pgtr_ntby_qty": "0",
@@ -291,7 +292,7 @@ class KisQuotes:
             "cptt_trad_tr_psbl_yn": "Y" if inst.nxt else "N",
             "nxt_tr_stop_yn": "N" if inst.nxt else "Y",
         }
-        return Reply(envelope(self.front.messages.get(ctx.domain, O.INQUIRY_OK), pad=True,
+        return Reply(envelope(self.front.messages.get(ctx.domain, O.INQUIRY_OK),
                               output=output))
 
     # ------------------------------------------------------------ search-info (real only)
@@ -322,7 +323,7 @@ class KisQuotes:
             "ivst_prdt_type_cd_name": "",
             "frst_erlm_dt": inst.listed_on.strftime("%Y%m%d") if inst.listed_on else "",
         }
-        return Reply(envelope(self.front.messages.get(ctx.domain, O.INFO_OK), pad=True,
+        return Reply(envelope(self.front.messages.get(ctx.domain, O.INFO_OK),
                               output=output))
 
     # ------------------------------------------------------------ chk-holiday (real only)
@@ -346,7 +347,7 @@ class KisQuotes:
                 "opnd_yn": "Y" if open_ else "N",
                 "sttl_day_yn": "Y" if business else "N",
             })
-        body = envelope(self.front.messages.get(ctx.domain, O.INQUIRY_OK), pad=True,
+        body = envelope(self.front.messages.get(ctx.domain, O.INQUIRY_OK),
                         ctx_area_nk=pad(""), ctx_area_fk=pad(""), output=rows)
         return Reply(body, "D")
 

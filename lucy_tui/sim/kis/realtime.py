@@ -39,6 +39,12 @@ if TYPE_CHECKING:
 MAX_BATCH = 20
 
 
+def _compact(message: dict) -> str:
+    """Control text as KIS sends it, without blanks (§5.4): some clients echo PINGPONG verbatim
+    and some match it as text, so the spacing is part of the wire."""
+    return json.dumps(message, ensure_ascii=False, separators=(",", ":"))
+
+
 class Session:
     def __init__(self, ws: web.WebSocketResponse, request: web.Request):
         self.ws = ws
@@ -144,7 +150,7 @@ class RealtimeHub:
                 await asyncio.sleep(wait)
                 stamp = self.front.clock.now().strftime("%Y%m%d%H%M%S")
                 session.answered = False
-                session.send(json.dumps({"header": {"tr_id": "PINGPONG", "datetime": stamp}}))
+                session.send(_compact({"header": {"tr_id": "PINGPONG", "datetime": stamp}}))
                 wait = interval
                 if timeout is not None:
                     await asyncio.sleep(min(timeout, interval))
@@ -160,11 +166,11 @@ class RealtimeHub:
     def _ack(self, session: Session, msg: WsMsg, tr_id: str, tr_key: str) -> None:
         key, iv = self._key_for(session, tr_id)
         encrypt = "Y" if tr_id in (codes.WS_NOTICE_REAL, codes.WS_NOTICE_MOCK) else "N"
-        session.send(json.dumps({
+        session.send(_compact({
             "header": {"tr_id": tr_id, "tr_key": tr_key, "encrypt": encrypt},
             "body": {"rt_cd": msg.rt_cd, "msg_cd": msg.msg_cd, "msg1": msg.msg1,
                      "output": {"iv": iv, "key": key}},
-        }, ensure_ascii=False))
+        }))
 
     def _key_for(self, session: Session, tr_id: str) -> tuple[str, str]:
         if tr_id not in session.keys:
@@ -278,7 +284,8 @@ class RealtimeHub:
             cum_volume=event.cum_volume or quote.volume, open_=event.open or quote.open,
             high=event.high or quote.high, low=event.low or quote.low, base=quote.base,
             upper=quote.upper_limit, lower=quote.lower_limit, asks=asks, bids=bids,
-            market_cls_code=self.options.market_cls_code)
+            market_cls_code=self.options.market_cls_code,
+            session=getattr(event, "session", "regular"))
         self._pending_trades[code].append(record)
         self._schedule()
 

@@ -75,7 +75,9 @@ def pad_msg(text: str) -> str:
     return text + " " * max(0, MSG_WIDTH - width)
 
 
-def envelope(msg: Msg, *, pad: bool = False, **outputs: Any) -> dict[str, Any]:
+def envelope(msg: Msg, *, pad: bool = True, **outputs: Any) -> dict[str, Any]:
+    """A business answer (HTTP 200). msg1 is right-padded on every one of them (§3.2), orders and
+    refusals included: clients strip it, and one that compares unstripped text must see KIS's."""
     body: dict[str, Any] = {"rt_cd": msg.rt_cd, "msg_cd": msg.msg_cd,
                             "msg1": pad_msg(msg.msg1) if pad else msg.msg1}
     body.update(outputs)

@@ -84,8 +84,9 @@ async def test_balance_inqr_dvsn_02_is_opsq2001(real, mock):
     for wire in (real, mock):
         resp = await wire.get(BALANCE, f"{wire.v}TTC8434R", _balance_query(wire, INQR_DVSN="02"))
         assert resp.status_code == 200
-        assert resp.json() == {"rt_cd": "2", "msg_cd": "OPSQ2001",
-                               "msg1": "ERROR : INPUT INVALID_CHECK_INQR_DVSN"}
+        body = resp.json()
+        assert (body["rt_cd"], body["msg_cd"], body["msg1"].rstrip()) == \
+            ("2", "OPSQ2001", "ERROR : INPUT INVALID_CHECK_INQR_DVSN")
 
 
 async def test_balance_holdings_and_totals(mock):
@@ -155,8 +156,9 @@ async def test_psbl_rvsecncl_is_real_only(real, mock):
              "CTX_AREA_FK100": "", "CTX_AREA_NK100": ""}
     rewritten = await mock.get(PSBL_RVSECNCL, "VTTC0084R", query)
     assert rewritten.status_code == 200
-    assert rewritten.json() == {"rt_cd": "1", "msg_cd": "90000000",
-                                "msg1": "모의투자에서는 해당업무가 제공되지 않습니다."}
+    answer = rewritten.json()
+    assert (answer["rt_cd"], answer["msg_cd"], answer["msg1"].rstrip()) == \
+        ("1", "90000000", "모의투자에서는 해당업무가 제공되지 않습니다.")
     real_tr = await mock.get(PSBL_RVSECNCL, "TTTC0084R", query)
     assert real_tr.status_code == 500 and real_tr.json()["msg_cd"] == "EGW02006"
     placed = (await real.order("buy", "005930", 5, 260_000)).json()["output"]["ODNO"]
