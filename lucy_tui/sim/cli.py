@@ -20,7 +20,10 @@ and protocol-faithful fronts that speak each broker's own REST and WebSocket pro
 
 When ready, one JSON line is printed with every front's URLs and the demo credentials, e.g.
   {"lucy_sim": "ready", "urls": {"kis": {"rest": "http://127.0.0.1:PORT",
-   "ws": "ws://127.0.0.1:PORT", ...}}, "credentials": {"kis": {"real": {...}, "mock": {...}}}}"""
+   "ws": "ws://127.0.0.1:PORT", ...}, "ls": {"rest": "http://127.0.0.1:PORT2",
+   "ws": "ws://127.0.0.1:PORT2/websocket", ...}},
+   "credentials": {"kis": {"real": {...}, "mock": {...}}, "ls": {"real": {...}, "mock": {...},
+   "real_b": {...}, "mock_b": {...}}}}"""
 
 EPILOG = """\
 Pointing a KIS client at it:
@@ -36,6 +39,18 @@ Pointing a KIS client at it:
   * Faults for reliability tests: POST JSON to urls.kis.faults, e.g. {"action": "rate_limit",
     "count": 3}, {"action": "stall", "seconds": null}, {"action": "drop_websockets"},
     {"action": "expire_tokens"}, {"action": "malformed_frame"}, {"action": "reset"}.
+
+Pointing an LS증권 client at it:
+  * REST base URL: use urls.ls.rest in place of https://openapi.ls-sec.co.kr:8080. Real and
+    모의투자 share it, as at LS; the app key whose token a call carries decides which one it is.
+  * WebSocket URL: use urls.ls.ws in place of wss://openapi.ls-sec.co.kr:9443/websocket (real)
+    and :29443/websocket (mock); /websocket/stock works too.
+  * Credentials: credentials.ls.real / .mock (and .real_b / .mock_b, a second account each):
+    app_key and app_secret (36 chars; post them form-encoded as appkey / appsecretkey to
+    /oauth2/token) and the 11-digit account bound to the key. Mock orders need IsuNo "A"+code.
+    One live token per key: issuing a new one kills the old one (IGW00121).
+  * Faults: the same commands, POSTed to urls.ls.faults; add "front": "ls" to limit them to LS
+    (rate-limit answers are IGW00201).
 Ctrl-C stops the simulators."""
 
 
@@ -46,6 +61,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.add_argument("--kis-port", type=int, default=0, metavar="N",
                         help="port of the KIS front, REST and WebSocket (default 0: a free one)")
+    parser.add_argument("--ls-port", type=int, default=0, metavar="N",
+                        help="port of the LS front, REST and WebSocket (default 0: a free one)")
     parser.add_argument("--host", default="127.0.0.1",
                         help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--seed", type=int, default=0, metavar="S",
@@ -61,7 +78,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 async def run(args: argparse.Namespace) -> int:
     from .server import SimServer
 
-    server = SimServer(host=args.host, kis_port=args.kis_port, seed=args.seed,
+    server = SimServer(host=args.host, kis_port=args.kis_port,
+                       ls_port=getattr(args, "ls_port", 0), seed=args.seed,
                        session=args.session, market=not args.no_market,
                        market_interval=getattr(args, "market_interval", 0.5))
     try:

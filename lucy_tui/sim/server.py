@@ -8,6 +8,8 @@ private fault-control path ``/__sim/faults``::
         sim.exchange, sim.back_office, sim.clock   # the parts, for in-process tests
         sim.urls["kis"]["rest"]          # http://127.0.0.1:54321
         sim.credentials["kis"]["mock"]   # app_key, app_secret, hts_id, accounts, account_name
+        sim.urls["ls"]["ws"]             # ws://127.0.0.1:54322/websocket
+        sim.credentials["ls"]["mock"]    # app_key, app_secret, account, account_name, label
         sim.faults.rate_limit(1)
 """
 
@@ -27,6 +29,8 @@ from .exchange import Exchange, SessionMode
 from .faults import FAULTS_PATH, Faults, add_routes
 from ..brokers.kis.codes import Domain
 from .kis.front import KisFront, KisOptions
+from .ls import LsFront, LsOptions
+from ..brokers.ls.codes import WS_PATHS as LS_WS_PATHS
 
 #: Demo holdings seeded into every account so sells work out of the box: (code, shares).
 DEMO_HOLDINGS = (("005930", 1_000), ("000660", 100), ("035420", 200), ("069500", 1_000))
@@ -46,10 +50,11 @@ def session_mode(value: str | SessionMode) -> SessionMode:
 
 
 class SimServer:
-    def __init__(self, *, host: str = "127.0.0.1", kis_port: int = 0, seed: int = 0,
+    def __init__(self, *, host: str = "127.0.0.1", kis_port: int = 0, ls_port: int = 0, seed: int = 0,
                  session: str | SessionMode = "always", market: bool = True,
                  market_interval: float = 0.5, clock: Clock | None = None,
                  kis_options: KisOptions | None = None, rate_limits: dict[str, int] | None = None,
+                 ls_options: LsOptions | None = None,
                  instruments: Any = None,
                  holdings: tuple[tuple[str, int], ...] | None = DEMO_HOLDINGS,
                  cash: int = DEMO_CASH):
@@ -65,6 +70,8 @@ class SimServer:
             # Only for tests that ask for it explicitly; the default is the spec's 20/s and 2/s.
             self._kis_options = dataclasses.replace(self._kis_options, rate_limits={
                 Domain(key) if isinstance(key, str) else key: n for key, n in rate_limits.items()})
+        self._ls_port = ls_port
+        self._ls_options = ls_options or LsOptions()
         self._instruments = instruments
         self._holdings = holdings
         self._cash = cash
@@ -73,6 +80,7 @@ class SimServer:
         self.back_office: BackOffice | None = None
         self.market: Any = None
         self.kis: KisFront | None = None
+        self.ls: LsFront | None = None
         self._runners: list[web.AppRunner] = []
         self._market_task: asyncio.Task | None = None
         self.urls: dict[str, dict[str, str]] = {}
@@ -100,6 +108,14 @@ class SimServer:
         base = f"http://{self._url_host()}:{port}"
         self.urls["kis"] = {"rest": base, "ws": f"ws://{self._url_host()}:{port}",
                             "faults": base + FAULTS_PATH}
+        self.ls = LsFront(self.exchange, self.back_office, self.clock, self.faults,
+                          seed=self.seed, options=self._ls_options,
+                          holdings=self._demo_holdings(), cash=self._cash)
+        port = await self._serve(self.ls.install, self._ls_port)
+        base = f"http://{self._url_host()}:{port}"
+        # LS clients take the full realtime URL (…:9443/websocket), so that is what "ws" holds.
+        self.urls["ls"] = {"rest": base, "ws": f"ws://{self._url_host()}:{port}{LS_WS_PATHS[0]}",
+                           "faults": base + FAULTS_PATH}
         if self.market_on:
             from .market import SyntheticMarket
 
@@ -131,6 +147,8 @@ class SimServer:
         self.faults.release_stalls()
         if self.kis is not None:
             await self.kis.close()
+        if self.ls is not None:
+            await self.ls.close()
         for runner in reversed(self._runners):
             await runner.cleanup()
         self._runners.clear()
@@ -155,7 +173,12 @@ class SimServer:
 
     @property
     def credentials(self) -> dict[str, Any]:
-        return {"kis": self.kis.credentials()} if self.kis else {}
+        out: dict[str, Any] = {}
+        if self.kis is not None:
+            out["kis"] = self.kis.credentials()
+        if self.ls is not None:
+            out["ls"] = self.ls.credentials()
+        return out
 
     def describe(self) -> dict[str, Any]:
         """The one JSON object ``lucy sim`` prints when ready."""

@@ -39,7 +39,7 @@ def test_domain_does_not_import_io_libraries():
 
 def test_broker_clients_do_not_load_the_simulator():
     """A client for the real broker must not depend on the simulator (nor its server stack)."""
-    code = ("import sys, lucy_tui.brokers.kis.client\n"
+    code = ("import sys, lucy_tui.brokers.kis.client, lucy_tui.brokers.ls.client\n"
             "print(','.join(sorted(m for m in sys.modules if m.startswith('lucy_tui.sim')"
             " or m.split('.')[0] == 'aiohttp')))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -1,0 +1,109 @@
+"""Helpers for LS client tests against the simulator over real localhost sockets."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections import Counter
+from datetime import datetime, timedelta
+
+import httpx
+
+from lucy_tui.brokers.ls import codes
+from lucy_tui.brokers.ls.settings import LsSettings
+from lucy_tui.clock import KST
+from lucy_tui.sim.ls import LsOptions
+from lucy_tui.sim.server import SimServer
+
+#: Functional tests raise every TR's budget on both sides so they run fast; pacing tests do not.
+FAST = 50
+FAST_LIMITS = {tr: FAST for tr in codes.TR_PATH}
+
+
+class ShiftedClock:
+    """Wall time and monotonic time that a test can move forward, shared by the simulator and
+    the client's token cache (so "a while later" needs no while)."""
+
+    def __init__(self, at: datetime | None = None):
+        self.offset = (at - datetime.now(KST)).total_seconds() if at else 0.0
+
+    def now(self) -> datetime:
+        return datetime.now(KST) + timedelta(seconds=self.offset)
+
+    def monotonic(self) -> float:
+        return time.monotonic() + self.offset
+
+    def advance(self, seconds: float) -> None:
+        self.offset += seconds
+
+
+class Wire:
+    """Counts what crossed the wire: TR requests by tr_cd, token requests, answers by rsp_cd."""
+
+    def __init__(self, timeout: float = 5.0):
+        self.trs: Counter[str] = Counter()
+        self.codes: Counter[str] = Counter()
+        self.tokens = 0
+        self.http = httpx.AsyncClient(timeout=httpx.Timeout(timeout), event_hooks={
+            "request": [self._request], "response": [self._response]})
+
+    async def _request(self, request: httpx.Request) -> None:
+        if request.url.path == codes.P_TOKEN:
+            self.tokens += 1
+        elif "tr_cd" in request.headers:
+            self.trs[request.headers["tr_cd"]] += 1
+
+    async def _response(self, response: httpx.Response) -> None:
+        await response.aread()
+        try:
+            body = json.loads(response.content or b"{}")
+        except ValueError:
+            return
+        if isinstance(body, dict):
+            code = body.get("rsp_cd") or body.get("error_code")
+            if code:
+                self.codes[str(code)] += 1
+
+
+class Events(list):
+    """Events the broker pushed, and a way to wait for one."""
+
+    async def wait(self, predicate, timeout: float = 5.0):
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            for event in self:
+                if predicate(event):
+                    return event
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError(f"no matching event in {timeout} s; got {self!r}")
+            await asyncio.sleep(0.01)
+
+    def of(self, kind) -> list:
+        return [e for e in self if isinstance(e, kind)]
+
+
+def sim_server(*, fast: bool = True, clock=None, session: str = "always", **options) -> SimServer:
+    if fast:
+        options.setdefault("rate_limits", dict(FAST_LIMITS))
+    return SimServer(seed=11, market=False, clock=clock, session=session,
+                     ls_options=LsOptions(**options))
+
+
+def settings_for(server: SimServer, tmp_path, *, which: str = "mock", **overrides) -> LsSettings:
+    cred = server.credentials["ls"][which]
+    values = dict(app_key=cred["app_key"], app_secret=cred["app_secret"],
+                  accounts=(LsSettings.make_account(cred["account"], cred.get("label", "")),),
+                  env="real" if which.startswith("real") else "mock",
+                  allow_real=which.startswith("real"),
+                  rest_url=server.urls["ls"]["rest"], ws_url=server.urls["ls"]["ws"],
+                  token_dir=tmp_path / "tokens", token_issue_interval=0.5, token_max_wait=3.0,
+                  reconnect_initial=0.05, reconnect_max=0.3, ws_open_timeout=5.0,
+                  rate_backoff=0.05)
+    values.update(overrides)
+    return LsSettings(**values)
+
+
+def owner_of(server: SimServer, which: str = "mock") -> str:
+    cred = server.credentials["ls"][which]
+    return f"ls:{'real' if which.startswith('real') else 'mock'}:{cred['account']}"
