@@ -1,4 +1,9 @@
 import os
+import sys
+from pathlib import Path
+
+# Shared test helpers live in tests/support.
+sys.path.insert(0, str(Path(__file__).parent))
 
 # Tests never touch the user's config, data or keyring: platformdirs is pointed at a temp tree
 # per session by the fixture below, before anything reads it.

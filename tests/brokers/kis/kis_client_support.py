@@ -2,39 +2,20 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-import time
 from collections import Counter
-from datetime import datetime, timedelta
 
 import httpx
 
 from lucy_tui.brokers.kis import KisSettings
-from lucy_tui.clock import KST
 from lucy_tui.brokers.kis.codes import Domain
 from lucy_tui.sim.kis.front import KisOptions
 from lucy_tui.sim.server import SimServer
+from support.brokers import Events, ShiftedClock  # noqa: F401 (re-exported to the tests)
 
 #: Functional tests raise the mock limit on both sides so they run fast; pacing tests do not.
 FAST = 50
 
-
-class ShiftedClock:
-    """Wall time and monotonic time that a test can move forward, shared by the simulator and
-    the client's token cache (so "a minute later" needs no minute)."""
-
-    def __init__(self, at: datetime | None = None):
-        self.offset = (at - datetime.now(KST)).total_seconds() if at else 0.0
-
-    def now(self) -> datetime:
-        return datetime.now(KST) + timedelta(seconds=self.offset)
-
-    def monotonic(self) -> float:
-        return time.monotonic() + self.offset
-
-    def advance(self, seconds: float) -> None:
-        self.offset += seconds
 
 
 class Wire:
@@ -65,21 +46,6 @@ class Wire:
         return sum(n for path, n in self.requests.items() if path.startswith("/uapi"))
 
 
-class Events(list):
-    """Events the broker pushed, and a way to wait for one."""
-
-    async def wait(self, predicate, timeout: float = 5.0):
-        deadline = asyncio.get_running_loop().time() + timeout
-        while True:
-            for event in self:
-                if predicate(event):
-                    return event
-            if asyncio.get_running_loop().time() > deadline:
-                raise AssertionError(f"no matching event in {timeout} s; got {self!r}")
-            await asyncio.sleep(0.01)
-
-    def of(self, kind) -> list:
-        return [e for e in self if isinstance(e, kind)]
 
 
 def sim_server(*, fast: bool = True, clock=None, session: str = "always", **options) -> SimServer:

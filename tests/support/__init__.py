@@ -1,0 +1,1 @@
+"""Helpers shared by test packages (tests/ is put on sys.path by tests/conftest.py)."""
