@@ -1,0 +1,16 @@
+"""The engine: one per app. Holds the broker sessions of a profile, the day's order book, routing
+and allocation, pre-trade checks, the journal and reconciliation; publishes one event stream."""
+
+from .allocation import Leg, Plan, split_quantity
+from .engine import Engine, PlaceOrder
+from .events import (
+    BalanceChanged, BrokerStatusChanged, EngineError, EngineEvent, FillReceived, OrderUpdated,
+    ParentUpdated, PositionChanged,
+)
+from .risk import RiskLimits
+
+__all__ = [
+    "BalanceChanged", "BrokerStatusChanged", "Engine", "EngineError", "EngineEvent",
+    "FillReceived", "Leg", "OrderUpdated", "ParentUpdated", "PlaceOrder", "Plan", "PositionChanged",
+    "RiskLimits", "split_quantity",
+]
