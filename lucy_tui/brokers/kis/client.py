@@ -10,22 +10,21 @@ from __future__ import annotations
 
 import logging
 import weakref
-from datetime import date
 
 import httpx
 
-from ...clock import Clock, SystemClock
+from ...clock import Clock
 from ...domain.model import (
     AccountRef, Balance, Instrument, OrderType, Position, Quote, Side, TimeInForce,
 )
 from .codes import WS_TRADE
 from ..base import (
-    BrokerError, BrokerEvent, BrokerRejected, BrokerStatus, BuyingPower, Capabilities,
-    Connection, EventSink, NotSupported, OrderReport, OrderRequest, OutcomeUnknown, Placed,
-    Tick,
+    BrokerError, BrokerRejected, BuyingPower, NotSupported, OrderReport, OrderRequest,
+    OutcomeUnknown, Placed, Tick,
 )
 from ..ratelimit import Limit, RateLimiter
 from ..tokens import TokenCache
+from ..client import BrokerClient
 from . import environment as fn
 from . import frames, mapping
 from .mapping import order_no as normal_no
@@ -49,68 +48,23 @@ def shared_limiter(settings: KisSettings, key_id: str) -> RateLimiter:
     return limiter
 
 
-class KisBroker:
+class KisBroker(BrokerClient):
     name = "kis"
+    log = log
 
     def __init__(self, settings: KisSettings, *, clock: Clock | None = None,
                  http: httpx.AsyncClient | None = None, limiter: RateLimiter | None = None,
                  tokens: TokenCache | None = None):
-        self.settings = settings
-        self.env = settings.environment
-        self.accounts: tuple[AccountRef, ...] = settings.accounts
-        self.capabilities: Capabilities = self.env.capabilities
-        self.clock = clock or SystemClock()
-        self.tokens = tokens or TokenCache(
-            "kis", settings.app_key, directory=settings.token_dir,
-            refresh_margin=settings.token_refresh_margin,
-            issue_interval=settings.token_issue_interval, max_wait=settings.token_max_wait,
-            clock=self.clock)
+        super().__init__(settings, clock=clock, tokens=tokens)
         self.limiter = limiter or shared_limiter(settings, self.tokens.key_id)
         self.rest = KisRest(settings, limiter=self.limiter, tokens=self.tokens, http=http)
-        self._sink: EventSink = lambda event: None
         self.tracker = OrderTracker(settings, self._today, self._emit)
         self.realtime = KisRealtime(
             settings, approval=self.rest.approval_key, on_notice=self.tracker.on_notice,
             on_tick=self._on_tick, on_status=self._on_status,
             on_open=self.tracker.session_opened, on_live=self._seed)
 
-    def __repr__(self) -> str:
-        return f"KisBroker(env={self.env.name}, rest={self.settings.rest_base})"
-
-    # ------------------------------------------------------------------ events
-
-    def set_sink(self, sink: EventSink) -> None:
-        self._sink = sink
-
-    def _emit(self, event: BrokerEvent) -> None:
-        try:
-            self._sink(event)
-        except Exception:   # the engine's bug must not kill the feed
-            log.exception("kis: event sink failed on %r", type(event).__name__)
-
-    def _on_status(self, state: Connection, detail: str) -> None:
-        self._emit(BrokerStatus(self.name, state, detail, self.clock.now()))
-
-    def _today(self) -> date:
-        return self.clock.now().date()
-
     # ------------------------------------------------------------------ session
-
-    async def connect(self) -> None:
-        """Token (cached or issued), then the realtime session with the notice subscription;
-        returns once it is live and the fill counts are seeded, or — if the socket cannot be
-        opened in time — with the session DEGRADED (REST works) and still trying."""
-        try:
-            await self.tokens.get(self.rest.issue_token)
-        except BrokerError as exc:
-            self._on_status(Connection.DISCONNECTED, str(exc))
-            raise
-        if not await self.realtime.start():
-            self._on_status(Connection.DEGRADED, "realtime feed not connected yet; retrying")
-
-    async def close(self) -> None:
-        await self.realtime.stop()
-        await self.rest.aclose()
 
     async def _seed(self) -> None:
         """Seed the per-order fill counts from today's orders (see :mod:`.tracking`)."""

@@ -8,12 +8,12 @@ HTTP 500 with the same three fields; the token endpoint as HTTP 403 with
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from ..base import (
     AuthError, BrokerError, BrokerRejected, NotSupported, OutcomeUnknown, RateLimited,
 )
+from ..rest import Envelope as _Envelope
 
 BROKER = "kis"
 
@@ -31,12 +31,8 @@ UNSUPPORTED_CODES = frozenset({"EGW02006", "MCA00124", "OPSQ0002", "90000000"})
 
 
 @dataclass(frozen=True, slots=True)
-class Envelope:
-    """One REST answer, wire fields kept as they came."""
-
-    status: int
-    body: dict[str, Any]
-    headers: dict[str, str] = field(default_factory=dict)
+class Envelope(_Envelope):
+    """One KIS REST answer: ``rt_cd``/``msg_cd``/``msg1``, or the token endpoint's error fields."""
 
     @property
     def rt_cd(self) -> str:

@@ -19,16 +19,16 @@ import json
 import random
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any
 
 import httpx
 
 from ...clock import KST
-from ..base import AuthError, BrokerError, BrokerRejected, ConnectionFailed, OutcomeUnknown
+from ..base import AuthError, BrokerError, BrokerRejected, ConnectionFailed
 from ..ratelimit import RateLimiter
 from ..tokens import IssuanceThrottled, IssuedToken, TokenCache
 from .errors import BROKER, RATE_CODES, STALE_CURSOR, TOKEN_CODES, TOKEN_THROTTLED, Envelope, error_for
 from .settings import KisSettings
+from ..rest import RestClient
 
 TOKEN_PATH = "/oauth2/tokenP"
 APPROVAL_PATH = "/oauth2/Approval"
@@ -36,25 +36,15 @@ EXPIRY_FORMAT = "%Y-%m-%d %H:%M:%S"
 MORE = ("F", "M")
 
 
-class KisRest:
+class KisRest(RestClient):
+    broker = BROKER
+
     def __init__(self, settings: KisSettings, *, limiter: RateLimiter, tokens: TokenCache,
                  http: httpx.AsyncClient | None = None,
                  sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
                  rng: random.Random | None = None):
-        self.settings = settings
+        super().__init__(settings, limiter=limiter, tokens=tokens, http=http, sleep=sleep, rng=rng)
         self.env = settings.environment
-        self.limiter = limiter
-        self.tokens = tokens
-        self.key = tokens.key_id            # the limiter's lane: one per app key, never the key
-        self._own_http = http is None
-        self.http = http or httpx.AsyncClient(timeout=httpx.Timeout(settings.request_timeout))
-        self._sleep = sleep
-        self._rng = rng or random.Random()
-        self.sent = 0                       # requests that left (tests and diagnostics)
-
-    async def aclose(self) -> None:
-        if self._own_http:
-            await self.http.aclose()
 
     # ------------------------------------------------------------------ credentials
 
@@ -96,7 +86,7 @@ class KisRest:
                                         headers={"content-type": "application/json; charset=utf-8"})
         except httpx.HTTPError as exc:
             raise ConnectionFailed(f"{path}: {type(exc).__name__}", broker=BROKER) from None
-        return _envelope(resp)
+        return Envelope.of(resp)
 
     # ------------------------------------------------------------------ calls
 
@@ -123,29 +113,16 @@ class KisRest:
         while True:
             token = await self.tokens.get(self.issue_token)
             await self.limiter.acquire(self.key)
-            try:
-                self.sent += 1
-                resp = await self.http.request(
-                    method, url, params=params, content=content,
-                    headers=self.headers(tr_id, token.header, tr_cont))
-            except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-                # The request never left this machine: nothing can be working because of it.
-                raise ConnectionFailed(f"{self.settings.rest_base} unreachable ({type(exc).__name__})",
-                                       broker=BROKER) from None
-            except httpx.HTTPError as exc:
-                what = "no answer" if isinstance(exc, httpx.TimeoutException) else "connection lost"
-                if order:
-                    raise OutcomeUnknown(f"{what} ({type(exc).__name__}): the order may be "
-                                         "working; check today's orders", broker=BROKER) from None
-                raise BrokerError(f"{what} ({type(exc).__name__})", broker=BROKER) from None
-            envelope = _envelope(resp)
+            resp = await self._send(method, url, order=order, params=params, content=content,
+                                    headers=self.headers(tr_id, token.header, tr_cont))
+            envelope = Envelope.of(resp)
             if envelope.ok:
                 return envelope
             code = envelope.msg_cd
             if code in RATE_CODES and rate_tries < self.settings.rate_retries:
-                delay = min(self.settings.rate_backoff * 2 ** rate_tries, self.settings.rate_backoff_max)
+                delay = self._rate_backoff(rate_tries)
                 rate_tries += 1
-                self.limiter.backoff(self.key, delay * self._rng.uniform(0.75, 1.0))
+                self._hold(delay)
                 continue
             if code in TOKEN_CODES and not token_retried:
                 token_retried = True
@@ -188,12 +165,3 @@ class KisRest:
             cont = "N"
         raise BrokerError(f"{function}: more than {self.settings.max_pages} pages", broker=BROKER)
 
-
-def _envelope(resp: httpx.Response) -> Envelope:
-    try:
-        body: Any = resp.json()
-    except ValueError:
-        body = {}
-    if not isinstance(body, dict):
-        body = {}
-    return Envelope(resp.status_code, body, {k.lower(): v for k, v in resp.headers.items()})

@@ -1,17 +1,15 @@
-"""One KIS session's settings: environment, hosts, key, HTS id, accounts, pacing and timeouts.
-
-Real money is opt-in (DESIGN.md rule 9): ``env="real"`` without ``allow_real=True`` does not
-construct. The app key and secret never appear in ``repr`` (rule 8).
-"""
+"""One KIS session's settings: what every broker's hold (brokers/settings.py), plus the HTS id,
+the customer type, the app key's REST rate and continuation restarts."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from datetime import timedelta
-from pathlib import Path
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import ClassVar
 
 from ...domain.model import AccountRef
+from ..settings import BrokerSettings
 from .environment import ENVIRONMENTS, KisEnvironment
 
 _CANO = re.compile(r"\d{8}")
@@ -22,54 +20,29 @@ class KisSettingsError(ValueError):
     """A KIS setting that cannot work; the message names the setting."""
 
 
-@dataclass(frozen=True)
-class KisSettings:
-    app_key: str = field(repr=False)
-    app_secret: str = field(repr=False)
+@dataclass(frozen=True, kw_only=True)
+class KisSettings(BrokerSettings):
+    broker: ClassVar[str] = "kis"
+    error: ClassVar[type[ValueError]] = KisSettingsError
+    environments: ClassVar[Mapping[str, KisEnvironment]] = ENVIRONMENTS
+
     hts_id: str
-    accounts: tuple[AccountRef, ...]
-    env: str = "mock"                 # "real" or "mock"
-    allow_real: bool = False          # must be True for env="real"
-    rest_url: str = ""                # "" → the environment's host; the simulator is just another
     ws_url: str = ""                  # "" → the environment's host (path /tryitout)
     custtype: str = "P"
     #: REST requests a second per app key; None → the environment's published rate.
     rate_limit: int | None = None
-    #: Seconds added to the broker's one-second window (clock skew and network jitter).
-    rate_margin: float = 0.04
-    #: After EGW00201: retries, the first back-off and its cap (doubling, with jitter).
-    rate_retries: int = 4
-    rate_backoff: float = 0.25
-    rate_backoff_max: float = 2.0
-    token_dir: Path | None = None     # None → platformdirs user cache "lucy"/tokens
-    token_refresh_margin: timedelta = timedelta(minutes=10)
-    token_issue_interval: float = 60.0
-    token_max_wait: float = 65.0
-    request_timeout: float = 10.0     # seconds for one REST answer
     #: Continuation restarts after SYDB0050 (the data changed under the cursor).
     paging_restarts: int = 3
-    max_pages: int = 500
-    ws_open_timeout: float = 10.0     # how long connect() waits for the first realtime session
-    ack_timeout: float = 5.0          # how long a subscribe waits for its ACK
-    reconnect_initial: float = 0.5
-    reconnect_max: float = 30.0
 
     def __post_init__(self):
-        if self.env not in ENVIRONMENTS:
-            raise KisSettingsError(f"kis env: expected 'real' or 'mock', got {self.env!r}")
-        if self.env == "real" and not self.allow_real:
-            raise KisSettingsError(
-                "kis env 'real' trades real money: set allow_real=True explicitly to use it")
-        if not self.app_key or not self.app_secret:
-            raise KisSettingsError("kis app_key and app_secret are required")
+        super().__post_init__()
         if not self.hts_id:
             raise KisSettingsError("kis hts_id is required (execution notices are keyed by it)")
         if self.custtype not in ("P", "B"):
             raise KisSettingsError(f"kis custtype: expected 'P' or 'B', got {self.custtype!r}")
-        object.__setattr__(self, "accounts", tuple(self.accounts))
+        self._freeze_accounts()
         for account in self.accounts:
-            if account.broker != "kis":
-                raise KisSettingsError(f"account {account}: broker is {account.broker!r}, not 'kis'")
+            self._check_broker(account)
             if not _CANO.fullmatch(account.number) or not _PRODUCT.fullmatch(account.product):
                 raise KisSettingsError(
                     f"account {account}: number must be the 8-digit CANO and product the 2-digit "
@@ -80,14 +53,6 @@ class KisSettings:
     @property
     def environment(self) -> KisEnvironment:
         return ENVIRONMENTS[self.env]
-
-    @property
-    def rest_base(self) -> str:
-        return (self.rest_url or self.environment.rest_url).rstrip("/")
-
-    @property
-    def ws_endpoint(self) -> str:
-        return self.ws_url or self.environment.ws_url
 
     @property
     def rate(self) -> int:

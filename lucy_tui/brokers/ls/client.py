@@ -11,20 +11,19 @@ from __future__ import annotations
 import logging
 import weakref
 from collections.abc import Callable
-from datetime import date
 
 import httpx
 
-from ...clock import Clock, SystemClock
+from ...clock import Clock
 from ...domain.model import (
     AccountRef, Balance, Instrument, InstrumentKind, Market, OrderType, Position, Quote,
 )
 from ..base import (
-    BrokerError, BrokerEvent, BrokerRejected, BrokerStatus, BuyingPower, Capabilities,
-    Connection, EventSink, NotSupported, OrderReport, OrderRequest, Placed,
+    BrokerError, BrokerRejected, BuyingPower, NotSupported, OrderReport, OrderRequest, Placed,
 )
 from ..ratelimit import Limit, RateLimiter
 from ..tokens import TokenCache
+from ..client import BrokerClient
 from . import codes, mapping
 from .errors import SUCCESS_CODES, Envelope
 from .frames import Push
@@ -71,26 +70,17 @@ def _order_accepted(tr_cd: str, ok_codes: frozenset[str]) -> Callable[[Envelope]
     return accept
 
 
-class LsBroker:
+class LsBroker(BrokerClient):
     name = "ls"
+    log = log
 
     def __init__(self, settings: LsSettings, *, clock: Clock | None = None,
                  http: httpx.AsyncClient | None = None, limiter: RateLimiter | None = None,
                  tokens: TokenCache | None = None, universe=None):
-        self.settings = settings
-        self.env = settings.environment
-        self.accounts: tuple[AccountRef, ...] = settings.accounts
-        self.capabilities: Capabilities = self.env.capabilities
-        self.clock = clock or SystemClock()
-        self.tokens = tokens or TokenCache(
-            "ls", settings.app_key, directory=settings.token_dir,
-            refresh_margin=settings.token_refresh_margin,
-            issue_interval=settings.token_issue_interval, max_wait=settings.token_max_wait,
-            clock=self.clock)
+        super().__init__(settings, clock=clock, tokens=tokens)
         self.limiter = limiter or shared_limiter(settings, self.tokens.key_id)
         self.rest = LsRest(settings, limiter=self.limiter, tokens=self.tokens, http=http,
                            clock=self.clock)
-        self._sink: EventSink = lambda event: None
         self.tracker = OrderTracker(settings, self._today, self._emit)
         self.realtime = LsRealtime(
             settings, token=self.rest.token, replace_token=self.rest.replace_token,
@@ -99,26 +89,6 @@ class LsBroker:
         self._universe = universe
         self._master: dict[str, dict] | None = None
 
-    def __repr__(self) -> str:
-        return f"LsBroker(env={self.env.name}, rest={self.settings.rest_base})"
-
-    # ------------------------------------------------------------------ events
-
-    def set_sink(self, sink: EventSink) -> None:
-        self._sink = sink
-
-    def _emit(self, event: BrokerEvent) -> None:
-        try:
-            self._sink(event)
-        except Exception:   # the engine's bug must not kill the feed
-            log.exception("ls: event sink failed on %r", type(event).__name__)
-
-    def _on_status(self, state: Connection, detail: str) -> None:
-        self._emit(BrokerStatus(self.name, state, detail, self.clock.now()))
-
-    def _today(self) -> date:
-        return self.clock.now().date()
-
     def _on_push(self, push: Push) -> None:
         if push.tr_cd in codes.ORDER_EVENT_TRS:
             self.tracker.on_push(push)
@@ -126,23 +96,6 @@ class LsBroker:
             self._emit(mapping.tick(push.body, self._today()))
 
     # ------------------------------------------------------------------ session
-
-    async def connect(self) -> None:
-        """Token (the shared cache's, or issued), then the realtime session with the account
-        registered for SC0–SC4; returns once it is live, or — if the socket cannot be opened in
-        time — with the session DEGRADED (REST works) and still trying."""
-        try:
-            await self.rest.token()
-        except BrokerError as exc:
-            self._on_status(Connection.DISCONNECTED, str(exc))
-            raise
-        if not await self.realtime.start():
-            self._on_status(Connection.DEGRADED, "realtime feed not connected yet; retrying")
-
-    async def close(self) -> None:
-        # The token stays live: other Lucy processes on this key share it through the cache.
-        await self.realtime.stop()
-        await self.rest.aclose()
 
     def _check_account(self, account: AccountRef) -> None:
         if account.broker != self.name or self.settings.find_account(account.number) is None:

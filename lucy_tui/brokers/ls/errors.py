@@ -13,10 +13,11 @@ unrecognised IGW code — may have reached the order system, so it is an unknown
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ..base import AuthError, BrokerError, BrokerRejected, OutcomeUnknown, RateLimited
+from ..rest import Envelope as _Envelope
 from .codes import (
     AMEND_OK_CODES, CANCEL_OK_CODES, ORDER_OK_CODES, RATE_LIMITED, READ_OK_CODES,
     TOKEN_APPKEY_INVALID, TOKEN_APPSECRET_INVALID, TOKEN_EXPIRED, TOKEN_INVALID, TOKEN_NOT_FOUND,
@@ -37,12 +38,8 @@ SUCCESS_CODES = READ_OK_CODES | ORDER_OK_CODES | AMEND_OK_CODES | CANCEL_OK_CODE
 
 
 @dataclass(frozen=True, slots=True)
-class Envelope:
-    """One REST answer, wire fields kept as they came."""
-
-    status: int
-    body: dict[str, Any]
-    headers: dict[str, str] = field(default_factory=dict)
+class Envelope(_Envelope):
+    """One LS REST answer: ``rsp_cd``/``rsp_msg``, continuation headers and output blocks."""
 
     @property
     def rsp_cd(self) -> str:

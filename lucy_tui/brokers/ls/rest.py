@@ -30,12 +30,13 @@ from typing import Any
 import httpx
 
 from ...clock import Clock, SystemClock
-from ..base import AuthError, BrokerError, ConnectionFailed, OutcomeUnknown
+from ..base import AuthError, BrokerError, ConnectionFailed
 from ..ratelimit import RateLimiter
 from ..tokens import CachedToken, IssuanceThrottled, IssuedToken, TokenCache
 from . import codes
 from .errors import BROKER, RATE_CODE, TOKEN_CODES, Envelope, error_for
 from .settings import LsSettings
+from ..rest import RestClient
 
 log = logging.getLogger(__name__)
 
@@ -43,26 +44,16 @@ log = logging.getLogger(__name__)
 TOKEN_RETRIES = 2
 
 
-class LsRest:
+class LsRest(RestClient):
+    broker = BROKER
+
     def __init__(self, settings: LsSettings, *, limiter: RateLimiter, tokens: TokenCache,
                  http: httpx.AsyncClient | None = None,
                  sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
                  rng: random.Random | None = None, clock: Clock | None = None):
-        self.settings = settings
+        super().__init__(settings, limiter=limiter, tokens=tokens, http=http, sleep=sleep, rng=rng)
         self.clock = clock or SystemClock()
-        self.limiter = limiter
-        self.tokens = tokens
-        self.key = tokens.key_id            # the limiter's lane: one per app key, never the key
-        self._own_http = http is None
-        self.http = http or httpx.AsyncClient(timeout=httpx.Timeout(settings.request_timeout))
-        self._sleep = sleep
-        self._rng = rng or random.Random()
-        self.sent = 0                       # TR requests that left (tests and diagnostics)
-        self.token_requests = 0             # calls to the token endpoint
-
-    async def aclose(self) -> None:
-        if self._own_http:
-            await self.http.aclose()
+        self.token_requests = 0             # calls to the token endpoint (not in ``sent``)
 
     # ------------------------------------------------------------------ tokens
 
@@ -78,7 +69,7 @@ class LsRest:
         except httpx.HTTPError as exc:
             raise ConnectionFailed(f"{self.settings.rest_base} unreachable for a token "
                                    f"({type(exc).__name__})", broker=BROKER) from None
-        envelope = _envelope(resp)
+        envelope = Envelope.of(resp)
         data = envelope.body
         if envelope.status == 200 and data.get("access_token"):
             expires = None
@@ -133,30 +124,18 @@ class LsRest:
         while True:
             token = await self.token()
             await self.limiter.acquire(self.key, tr_cd)
-            try:
-                self.sent += 1
-                resp = await self.http.post(url, content=content.encode("utf-8"),
-                                            headers=self.headers(tr_cd, token, tr_cont, tr_cont_key))
-            except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-                # The request never left this machine: nothing can be working because of it.
-                raise ConnectionFailed(f"{self.settings.rest_base} unreachable "
-                                       f"({type(exc).__name__})", broker=BROKER) from None
-            except httpx.HTTPError as exc:
-                what = "no answer" if isinstance(exc, httpx.TimeoutException) else "connection lost"
-                if order:
-                    raise OutcomeUnknown(f"{tr_cd}: {what} ({type(exc).__name__}): the order may "
-                                         "be working; check today's orders", broker=BROKER) from None
-                raise BrokerError(f"{tr_cd}: {what} ({type(exc).__name__})", broker=BROKER) from None
-            envelope = _envelope(resp)
+            resp = await self._send("POST", url, order=order, label=f"{tr_cd}: ",
+                                    content=content.encode("utf-8"),
+                                    headers=self.headers(tr_cd, token, tr_cont, tr_cont_key))
+            envelope = Envelope.of(resp)
             if accept(envelope):
                 return envelope
             code = envelope.rsp_cd
             if (code == RATE_CODE or envelope.status == 429) and rate_tries < self.settings.rate_retries:
-                delay = min(self.settings.rate_backoff * 2 ** rate_tries,
-                            self.settings.rate_backoff_max)
+                delay = self._rate_backoff(rate_tries)
                 rate_tries += 1
                 log.info("ls: %s answered %s; holding the key %.2f s", tr_cd, code or 429, delay)
-                self.limiter.backoff(self.key, delay * self._rng.uniform(0.75, 1.0))
+                self._hold(delay)
                 continue
             if code in TOKEN_CODES and token_tries < TOKEN_RETRIES and not issued_here:
                 token_tries += 1
@@ -206,12 +185,3 @@ class LsRest:
 def _read_ok(envelope: Envelope) -> bool:
     return envelope.status == 200 and envelope.rsp_cd in codes.READ_OK_CODES
 
-
-def _envelope(resp: httpx.Response) -> Envelope:
-    try:
-        body: Any = resp.json()
-    except ValueError:
-        body = {}
-    if not isinstance(body, dict):
-        body = {}
-    return Envelope(resp.status_code, body, {k.lower(): v for k, v in resp.headers.items()})

@@ -18,11 +18,10 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-import jwt
-
 from ...clock import KST, Clock
 from ...brokers.kis import codes
 from ...brokers.kis.codes import Domain
+from ..tokens import Signer, TokenError  # noqa: F401 (TokenError: the front catches it here)
 
 TOKEN_LIFETIME = timedelta(hours=24)
 TOKEN_REUSE = timedelta(hours=6)
@@ -112,18 +111,6 @@ class Token:
         return self.forced_expired or now >= self.expires
 
 
-class TokenError(Exception):
-    """An answer of the token endpoints in their own envelope (HTTP 403, error_code/description)."""
-
-    def __init__(self, code: tuple[str, str], status: int = 403):
-        super().__init__(code[1])
-        self.error_code, self.error_description = code
-        self.status = status
-
-    def body(self) -> dict:
-        return {"error_code": self.error_code, "error_description": self.error_description}
-
-
 @dataclass
 class _Approval:
     app_key: str
@@ -149,7 +136,7 @@ class TokenBook:
     def __post_init__(self) -> None:
         self._by_key = {k.app_key: k for k in self.keys}
         self._rng = random.Random(f"kis-tokens:{self.seed}")
-        self._signing = self._rng.randbytes(64)
+        self._signer = Signer(self._rng)
 
     def app_key(self, key: str) -> AppKey | None:
         return self._by_key.get(key)
@@ -192,16 +179,8 @@ class TokenBook:
         iat = int(now.timestamp())
         issued = datetime.fromtimestamp(iat, KST)
         expires = issued + self.lifetime
-        claims = {
-            "sub": "token",
-            "aud": str(uuid.UUID(int=self._rng.getrandbits(128), version=4)),
-            "iss": "unogw",
-            "iat": iat,
-            "exp": int(expires.timestamp()),
-            "jti": key.app_key,
-        }
-        value = jwt.encode(claims, self._signing, algorithm="HS512",
-                           headers={"typ": "JWT", "alg": "HS512"}, sort_headers=False)
+        value = self._signer.jwt(issuer="unogw", app_key=key.app_key, issued=issued,
+                                 expires=expires)
         token = Token(value, key.app_key, issued, expires)
         self._tokens[value] = token
         self._current[key.app_key] = token

@@ -30,6 +30,7 @@ from ...brokers.kis import codes
 from . import notices
 from ...brokers.kis.codes import WsMsg
 from .marketdata import BookState, Tape, book_record
+from ..websession import WsHub, WsSession
 
 if TYPE_CHECKING:
     from .auth import AppKey
@@ -45,47 +46,31 @@ def _compact(message: dict) -> str:
     return json.dumps(message, ensure_ascii=False, separators=(",", ":"))
 
 
-class Session:
+class Session(WsSession):
     def __init__(self, ws: web.WebSocketResponse, request: web.Request):
-        self.ws = ws
-        self.request = request
+        super().__init__(ws, request)
         self.app: AppKey | None = None
         self.regs: set[tuple[str, str]] = set()
         self.keys: dict[str, tuple[str, str]] = {}
-        self.queue: asyncio.Queue[str | None] = asyncio.Queue()
         self.answered = True
-        self.closed = False
-        self.tasks: list[asyncio.Task] = []
 
     def subscribed(self, tr_id: str, tr_key: str) -> bool:
         return (tr_id, tr_key) in self.regs
 
-    def send(self, text: str) -> None:
-        if not self.closed:
-            self.queue.put_nowait(text)
 
-    def abort(self) -> None:
-        """Cut the connection without a close frame, as a network fault or KIS itself does."""
-        self.closed = True
-        transport = self.request.transport
-        if transport is not None:
-            transport.abort()
-        self.queue.put_nowait(None)
+class RealtimeHub(WsHub):
+    label = "KIS"
+    autoping = False            # PINGPONG and pongs both count as an answer (see _pinger)
+    session_type = Session
 
-
-class RealtimeHub:
     def __init__(self, front: KisFront, *, rng: random.Random):
-        self.front = front
+        super().__init__(front)
         self.options = front.options
         self._rng = rng
-        self.sessions: list[Session] = []
         self._bound: dict[str, Session] = {}
         self._tapes: dict[str, Tape] = {}
         self._books: dict[str, BookState] = defaultdict(BookState)
         self._pending_trades: dict[str, list[list[str]]] = defaultdict(list)
-        self._dirty_books: set[str] = set()
-        self._flush_scheduled = False
-        self._loop: asyncio.AbstractEventLoop | None = None
 
     def install(self, app: web.Application) -> None:
         app.router.add_get("/", self.handle)
@@ -94,52 +79,19 @@ class RealtimeHub:
 
     # ------------------------------------------------------------ connection
 
-    async def handle(self, request: web.Request) -> web.StreamResponse:
-        ws = web.WebSocketResponse(autoping=False, heartbeat=None, max_msg_size=1 << 20)
-        if not ws.can_prepare(request).ok:
-            return web.Response(status=404, text="KIS realtime: connect with a WebSocket client\n")
-        self._loop = asyncio.get_running_loop()
-        await ws.prepare(request)
-        session = Session(ws, request)
-        self.sessions.append(session)
-        session.tasks = [asyncio.create_task(self._writer(session)),
-                         asyncio.create_task(self._pinger(session))]
-        try:
-            async for msg in ws:
-                if msg.type == WSMsgType.TEXT:
-                    self._on_text(session, msg.data)
-                elif msg.type == WSMsgType.PING:
-                    await ws.pong(msg.data)
-                elif msg.type == WSMsgType.PONG:
-                    session.answered = True
-                elif msg.type == WSMsgType.ERROR:
-                    break
-        except (ConnectionResetError, asyncio.CancelledError):
-            pass
-        finally:
-            self._forget(session)
-        return ws
+    def _tasks(self, session: Session) -> list[asyncio.Task]:
+        return [*super()._tasks(session), asyncio.create_task(self._pinger(session))]
+
+    async def _on_control(self, session: Session, msg) -> None:
+        if msg.type == WSMsgType.PING:
+            await session.ws.pong(msg.data)
+        elif msg.type == WSMsgType.PONG:
+            session.answered = True
 
     def _forget(self, session: Session) -> None:
-        session.closed = True
-        session.queue.put_nowait(None)
-        for task in session.tasks:
-            if task is not asyncio.current_task():
-                task.cancel()
-        if session in self.sessions:
-            self.sessions.remove(session)
+        super()._forget(session)
         if session.app is not None and self._bound.get(session.app.app_key) is session:
             del self._bound[session.app.app_key]
-
-    async def _writer(self, session: Session) -> None:
-        try:
-            while True:
-                text = await session.queue.get()
-                if text is None or session.ws.closed:
-                    return
-                await session.ws.send_str(text)
-        except (ConnectionResetError, RuntimeError, asyncio.CancelledError):
-            return
 
     async def _pinger(self, session: Session) -> None:
         interval = self.options.pingpong_interval
@@ -246,11 +198,6 @@ class RealtimeHub:
 
     # ------------------------------------------------------------ data
 
-    def _send_data(self, session: Session, text: str) -> None:
-        if self.front.faults.take_malformed(self.front.name):
-            session.send(self._malformed(session))
-        session.send(text)
-
     def publish_notice(self, notice: OrderNotice) -> None:
         owner = self.front.owners.get(notice.owner)
         if owner is None:
@@ -295,19 +242,11 @@ class RealtimeHub:
             self._schedule()
 
     def _schedule(self) -> None:
-        if self._flush_scheduled or not self.sessions:
-            if not self.sessions:
-                self._pending_trades.clear()
-                self._dirty_books.clear()
+        if not self.sessions:       # nobody to send to: nothing worth keeping
+            self._pending_trades.clear()
+            self._dirty_books.clear()
             return
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            loop = self._loop
-        if loop is None or loop.is_closed():
-            return
-        self._flush_scheduled = True
-        loop.call_soon(self.flush)
+        super()._schedule()
 
     def flush(self) -> None:
         """Send what accumulated since the last flush: trades batched per symbol, one book each."""
@@ -346,31 +285,4 @@ class RealtimeHub:
             return f"1|{notice[0]}|001|%%not-base64%%"
         return '{"header": {"tr_id": '
 
-    def send_malformed(self) -> int:
-        sent = 0
-        for session in list(self.sessions):
-            if not session.closed and self.front.faults.take_malformed(self.front.name):
-                session.send(self._malformed(session))
-                sent += 1
-        return sent
-
-    def drop_all(self, clean: bool = False) -> int:
-        live = [s for s in self.sessions if not s.closed]
-        for session in live:
-            if clean:
-                session.closed = True
-                session.queue.put_nowait(None)
-                asyncio.ensure_future(session.ws.close(code=1001, message=b"going away"))
-            else:
-                session.abort()
-        return len(live)
-
-    async def close(self) -> None:
-        for session in list(self.sessions):
-            session.closed = True
-            session.queue.put_nowait(None)
-            try:
-                await asyncio.wait_for(session.ws.close(code=1001, message=b"server shutdown"), 1.0)
-            except (asyncio.TimeoutError, ConnectionResetError, RuntimeError):
-                session.abort()
 

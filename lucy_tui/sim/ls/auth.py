@@ -18,15 +18,13 @@ from __future__ import annotations
 
 import random
 import string
-import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-
-import jwt
 
 from ...brokers.ls import codes
 from ...brokers.ls.codes import Domain, GatewayError, TokenLifetime
 from ...clock import KST, Clock
+from ..tokens import Signer, TokenError  # noqa: F401 (TokenError: the front catches it here)
 
 _KEY_CHARS = string.ascii_letters + string.digits
 
@@ -87,18 +85,6 @@ class Token:
         return self.forced_expired or now >= self.expires
 
 
-class TokenError(Exception):
-    """An answer of the token endpoints in their own envelope (error_code / error_description)."""
-
-    def __init__(self, code: tuple[str, str], status: int = codes.TOKEN_ERROR_STATUS):
-        super().__init__(code[1])
-        self.error_code, self.error_description = code
-        self.status = status
-
-    def body(self) -> dict:
-        return {"error_code": self.error_code, "error_description": self.error_description}
-
-
 def seconds_until_0700(now: datetime) -> int:
     """Seconds from ``now`` to the next 07:00 KST (the unverified hermetix lifetime)."""
     local = now.astimezone(KST)
@@ -121,7 +107,7 @@ class TokenBook:
     def __post_init__(self) -> None:
         self._by_key = {k.app_key: k for k in self.keys}
         self._rng = random.Random(f"ls-tokens:{self.seed}")
-        self._signing = self._rng.randbytes(64)
+        self._signer = Signer(self._rng)
 
     def key(self, app_key: str) -> LsKey | None:
         return self._by_key.get(app_key)
@@ -155,16 +141,8 @@ class TokenBook:
             expires = issued + timedelta(seconds=seconds_until_0700(issued))
         else:
             expires = issued + timedelta(seconds=codes.TOKEN_LIFETIME)
-        claims = {
-            "sub": "token",
-            "aud": str(uuid.UUID(int=self._rng.getrandbits(128), version=4)),
-            "iss": codes.TOKEN_ISSUER,
-            "iat": iat,
-            "exp": int(expires.timestamp()),
-            "jti": key.app_key,
-        }
-        value = jwt.encode(claims, self._signing, algorithm="HS512",
-                           headers={"typ": "JWT", "alg": "HS512"}, sort_headers=False)
+        value = self._signer.jwt(issuer=codes.TOKEN_ISSUER, app_key=key.app_key, issued=issued,
+                                 expires=expires)
         token = Token(value, key.app_key, issued, expires)
         self._tokens[value] = token
         self._current[key.app_key] = token

@@ -19,11 +19,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import TYPE_CHECKING, Any
 
-from aiohttp import WSMsgType, web
+from aiohttp import web
 
 from ...brokers.ls import codes
 from ...brokers.ls.codes import GatewayError
@@ -33,6 +32,7 @@ from . import sc
 from .options import REJECT_AS_SC4
 from .orders import reject_outcome
 from .ticks import Tape, book_body, trade_body
+from ..websession import WsHub, WsSession
 
 if TYPE_CHECKING:
     from .auth import LsKey
@@ -45,37 +45,20 @@ TRADE_TRS = frozenset({codes.S3_, codes.K3_})
 BOOK_TRS = frozenset({codes.H1_, codes.HA_})
 
 
-class Session:
+class Session(WsSession):
     def __init__(self, ws: web.WebSocketResponse, request: web.Request):
-        self.ws = ws
-        self.request = request
+        super().__init__(ws, request)
         self.accounts: set[str] = set()           # app keys whose SC0–SC4 this socket gets
         self.market: set[tuple[str, str]] = set()  # (tr_cd, code)
-        self.queue: asyncio.Queue[str | None] = asyncio.Queue()
-        self.closed = False
-        self.writer: asyncio.Task | None = None
-
-    def send(self, text: str) -> None:
-        if not self.closed:
-            self.queue.put_nowait(text)
-
-    def abort(self) -> None:
-        """Cut the connection without a close frame, as a network fault would."""
-        self.closed = True
-        transport = self.request.transport
-        if transport is not None:
-            transport.abort()
-        self.queue.put_nowait(None)
 
 
-class LsRealtime:
+class LsRealtime(WsHub):
+    label = "LS"
+    session_type = Session
+
     def __init__(self, front: LsFront):
-        self.front = front
-        self.sessions: list[Session] = []
+        super().__init__(front)
         self._tapes: dict[str, Tape] = {}
-        self._dirty_books: set[str] = set()
-        self._flush_scheduled = False
-        self._loop: asyncio.AbstractEventLoop | None = None
         self._lineseq = 0
         self._execno: dict[str, int] = {}            # domain → last execno
         self._exec_ids: dict[tuple[str, str], str] = {}
@@ -86,47 +69,6 @@ class LsRealtime:
 
     def tape(self, code: str) -> Tape | None:
         return self._tapes.get(code)
-
-    # ------------------------------------------------------------ connection
-
-    async def handle(self, request: web.Request) -> web.StreamResponse:
-        ws = web.WebSocketResponse(autoping=True, heartbeat=None, max_msg_size=1 << 20)
-        if not ws.can_prepare(request).ok:
-            return web.Response(status=404, text="LS realtime: connect with a WebSocket client\n")
-        self._loop = asyncio.get_running_loop()
-        await ws.prepare(request)
-        session = Session(ws, request)
-        self.sessions.append(session)
-        session.writer = asyncio.create_task(self._writer(session))
-        try:
-            async for msg in ws:
-                if msg.type == WSMsgType.TEXT:
-                    self._on_text(session, msg.data)
-                elif msg.type == WSMsgType.ERROR:
-                    break
-        except (ConnectionResetError, asyncio.CancelledError):
-            pass
-        finally:
-            self._forget(session)
-        return ws
-
-    def _forget(self, session: Session) -> None:
-        session.closed = True
-        session.queue.put_nowait(None)
-        if session.writer is not None and session.writer is not asyncio.current_task():
-            session.writer.cancel()
-        if session in self.sessions:
-            self.sessions.remove(session)
-
-    async def _writer(self, session: Session) -> None:
-        try:
-            while True:
-                text = await session.queue.get()
-                if text is None or session.ws.closed:
-                    return
-                await session.ws.send_str(text)
-        except (ConnectionResetError, RuntimeError, asyncio.CancelledError):
-            return
 
     # ------------------------------------------------------------ control messages
 
@@ -179,11 +121,6 @@ class LsRealtime:
         return self._ack(session, tr_cd, tr_key, tr_type, codes.WS_OK, codes.WS_ACK_TEXT[tr_type])
 
     # ------------------------------------------------------------ data
-
-    def _send_data(self, session: Session, text: str) -> None:
-        if self.front.faults.take_malformed(self.front.name):
-            session.send(self._malformed(session))
-        session.send(text)
 
     def _next_execno(self, key: LsKey, exec_id: str) -> str:
         found = self._exec_ids.get((key.domain.value, exec_id))
@@ -253,19 +190,7 @@ class LsRealtime:
             self._dirty_books.add(code)
             self._schedule()
 
-    def _schedule(self) -> None:
-        if self._flush_scheduled:
-            return
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            loop = self._loop
-        if loop is None or loop.is_closed():
-            return
-        self._flush_scheduled = True
-        loop.call_soon(self.flush_books)
-
-    def flush_books(self) -> None:
+    def flush(self) -> None:
         """One book frame per changed symbol since the last flush."""
         self._flush_scheduled = False
         books, self._dirty_books = self._dirty_books, set()
@@ -296,30 +221,3 @@ class LsRealtime:
                 tr_cd, code)
         return '{"header": {"tr_cd": "SC1"}, "body": {"lineseq": '
 
-    def send_malformed(self) -> int:
-        sent = 0
-        for session in list(self.sessions):
-            if not session.closed and self.front.faults.take_malformed(self.front.name):
-                session.send(self._malformed(session))
-                sent += 1
-        return sent
-
-    def drop_all(self, clean: bool = False) -> int:
-        live = [s for s in self.sessions if not s.closed]
-        for session in live:
-            if clean:
-                session.closed = True
-                session.queue.put_nowait(None)
-                asyncio.ensure_future(session.ws.close(code=1001, message=b"going away"))
-            else:
-                session.abort()
-        return len(live)
-
-    async def close(self) -> None:
-        for session in list(self.sessions):
-            session.closed = True
-            session.queue.put_nowait(None)
-            try:
-                await asyncio.wait_for(session.ws.close(code=1001, message=b"server shutdown"), 1.0)
-            except (asyncio.TimeoutError, ConnectionResetError, RuntimeError):
-                session.abort()

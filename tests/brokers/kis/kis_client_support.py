@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 
 import httpx
@@ -11,35 +10,24 @@ from lucy_tui.brokers.kis import KisSettings
 from lucy_tui.brokers.kis.codes import Domain
 from lucy_tui.sim.kis.front import KisOptions
 from lucy_tui.sim.server import SimServer
-from support.brokers import Events, ShiftedClock  # noqa: F401 (re-exported to the tests)
+from support.brokers import CountingWire, Events, ShiftedClock  # noqa: F401 (re-exported to the tests)
 
 #: Functional tests raise the mock limit on both sides so they run fast; pacing tests do not.
 FAST = 50
 
 
 
-class Wire:
+class Wire(CountingWire):
     """Counts what crossed the wire: requests by path, gateway answers by msg_cd."""
+
+    code_field = "msg_cd"
 
     def __init__(self, timeout: float = 5.0):
         self.requests: Counter[str] = Counter()
-        self.codes: Counter[str] = Counter()
-        self.http = httpx.AsyncClient(timeout=httpx.Timeout(timeout), event_hooks={
-            "request": [self._request], "response": [self._response]})
+        super().__init__(timeout)
 
     async def _request(self, request: httpx.Request) -> None:
         self.requests[request.url.path] += 1
-
-    async def _response(self, response: httpx.Response) -> None:
-        await response.aread()
-        try:
-            body = json.loads(response.content or b"{}")
-        except ValueError:
-            return
-        if isinstance(body, dict):
-            code = body.get("msg_cd") or body.get("error_code")
-            if code:
-                self.codes[str(code)] += 1
 
     @property
     def uapi(self) -> int:

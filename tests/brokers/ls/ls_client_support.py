@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 
 import httpx
@@ -11,7 +10,7 @@ from lucy_tui.brokers.ls import codes
 from lucy_tui.brokers.ls.settings import LsSettings
 from lucy_tui.sim.ls import LsOptions
 from lucy_tui.sim.server import SimServer
-from support.brokers import Events, ShiftedClock  # noqa: F401 (re-exported to the tests)
+from support.brokers import CountingWire, Events, ShiftedClock  # noqa: F401 (re-exported to the tests)
 
 #: Functional tests raise every TR's budget on both sides so they run fast; pacing tests do not.
 FAST = 50
@@ -19,32 +18,21 @@ FAST_LIMITS = {tr: FAST for tr in codes.TR_PATH}
 
 
 
-class Wire:
+class Wire(CountingWire):
     """Counts what crossed the wire: TR requests by tr_cd, token requests, answers by rsp_cd."""
+
+    code_field = "rsp_cd"
 
     def __init__(self, timeout: float = 5.0):
         self.trs: Counter[str] = Counter()
-        self.codes: Counter[str] = Counter()
         self.tokens = 0
-        self.http = httpx.AsyncClient(timeout=httpx.Timeout(timeout), event_hooks={
-            "request": [self._request], "response": [self._response]})
+        super().__init__(timeout)
 
     async def _request(self, request: httpx.Request) -> None:
         if request.url.path == codes.P_TOKEN:
             self.tokens += 1
         elif "tr_cd" in request.headers:
             self.trs[request.headers["tr_cd"]] += 1
-
-    async def _response(self, response: httpx.Response) -> None:
-        await response.aread()
-        try:
-            body = json.loads(response.content or b"{}")
-        except ValueError:
-            return
-        if isinstance(body, dict):
-            code = body.get("rsp_cd") or body.get("error_code")
-            if code:
-                self.codes[str(code)] += 1
 
 
 
