@@ -3,8 +3,9 @@
 TinyDB rewrites its whole file on every write (DESIGN.md, Storage), so nothing here calls it per
 event or on the event loop. ``append`` only puts a record on a queue (no I/O, no encoding); a
 writer thread encodes, appends to ``<day>.log``, fsyncs, and every ``fold_every`` records writes
-them as one ``insert_multiple`` into a fresh TinyDB segment (``<day>-NNNN.json``) and starts a new
-log, so the cost of any write is bounded by the segment size, never by the day's history.
+them as a fresh TinyDB segment (``<day>-NNNN.json``, in TinyDB's file format, from the lines the
+log already holds) and starts a new log, so the cost of any write is bounded by the segment
+size, never by the day's history.
 Recovery reads the segments, then the log (records are keyed by ``seq``; a torn last line from a
 kill -9 is skipped).
 
@@ -137,7 +138,7 @@ class Journal:
         self._written = self.seq
         self._segment = len(self._segments())
         if self.log_path.exists():       # records of a previous run not folded yet stay there
-            self._unfolded = [r for r in _read_log(self.log_path)]
+            self._unfolded = [_dumps(r) for r in _read_log(self.log_path)]
         self._thread = threading.Thread(target=self._run, name="lucy-journal", daemon=True)
         self._thread.start()
 
@@ -188,8 +189,8 @@ class Journal:
                     return
 
     def _write(self, log, batch):
-        # In slices that end where a segment ends, so no fold ever holds more than fold_every
-        # records (TinyDB encodes a segment in one call that holds the GIL all along).
+        # In slices that end where a segment ends, so no segment holds more than fold_every
+        # records.
         # Only the last snapshot of an order counts on recovery: under a burst of fills, the
         # earlier ones in the same batch need not be encoded at all.
         later = {obj.local_id: seq for seq, kind, obj in batch if kind == "order"}
@@ -198,16 +199,16 @@ class Journal:
             room = self.fold_every - len(self._unfolded)
             part = batch[i:i + room]
             i += len(part)
-            records = []
+            lines = []
             for seq, kind, obj in part:
                 if kind == "order" and later.get(obj.local_id, seq) > seq:
                     continue         # a later snapshot of the same order is in this batch
                 record = encode(kind, obj)
                 record["seq"] = seq
-                records.append(record)
-            log.write("".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n"
-                              for r in records))
-            self._unfolded.extend(records)
+                lines.append(_dumps(record))
+            if lines:
+                log.write("\n".join(lines) + "\n")
+            self._unfolded.extend(lines)
             if len(self._unfolded) >= self.fold_every:
                 self._sync(log)
                 log = self._fold(log)
@@ -229,14 +230,18 @@ class Journal:
             fut.get_loop().call_soon_threadsafe(_resolve, fut)
 
     def _fold(self, log):
-        from tinydb import TinyDB
-
         self._segment += 1
         path = self.dir / f"{self.day}-{self._segment:04d}.json"
         tmp = path.with_suffix(".tmp")
-        db = TinyDB(tmp, ensure_ascii=False)
-        db.insert_multiple(self._unfolded)
-        db.close()
+        # The segment is written in TinyDB's own file format (what ``insert_multiple`` into a
+        # fresh JSONStorage file writes: the default table, documents keyed by id from 1) from
+        # the lines already encoded for the log. Letting TinyDB do it re-encodes every record in
+        # one json.dumps call, which holds the GIL all along and stalled the loop by 10-30 ms
+        # per segment (tests/bench/journal.py); joining strings costs microseconds.
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write('{"_default":{')
+            fh.write(",".join(f'"{i}":{line}' for i, line in enumerate(self._unfolded, 1)))
+            fh.write("}}")
         os.replace(tmp, path)               # a segment is whole or absent
         log.close()
         # Crash between the two: the records are in both; recovery keys them by seq.
@@ -277,6 +282,10 @@ class Journal:
         for local_id, r in orders.items():
             out.orders[local_id] = decode_order(r, frozenset(fill_ids.get(local_id, ())))
         return out
+
+
+def _dumps(record: dict) -> str:
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
 
 
 def _resolve(fut: asyncio.Future) -> None:

@@ -51,9 +51,15 @@ def merge(book: Book, account: AccountRef, reports: list[OrderReport], *, new_id
                                        now)
                 local = book.find(account, r.order_no)
         if local is None and not r.is_amend:
-            candidates = [o for o in book.orders.values()
-                          if o.account.key == account.key and o.local_id not in in_flight
-                          and _matches(o, r)]
+            pool = [o for o in book.orders.values()
+                    if o.account.key == account.key and _matches(o, r)]
+            candidates = [o for o in pool if o.local_id not in in_flight]
+            if not candidates and pool:
+                # It may be a send still waiting for its answer (a broker can carry out an
+                # order whose client already timed out, and report it before the timeout
+                # reaches us): its answer, or the inquiry after it turns UNKNOWN, names it.
+                # Taking it for an external order here would strand that send as UNKNOWN.
+                continue
             if candidates:
                 chosen = min(candidates, key=lambda o: o.created_at or now)
                 out += book.transition(chosen.local_id, states.on_accepted, r.order_no, now)

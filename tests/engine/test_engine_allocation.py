@@ -13,7 +13,7 @@ from lucy_tui.domain.model import OrderStatus, Side
 from lucy_tui.engine import Leg, ParentUpdated, PlaceOrder, Plan, split_quantity
 from lucy_tui.engine.allocation import shares_for_amount
 
-from conftest import CODE, COUNTERPARTY, PRICE, wait_for
+from support.engine import CODE, COUNTERPARTY, PRICE, wait_for
 
 weights = st.lists(st.integers(1, 10_000).map(lambda n: Decimal(n) / 100), min_size=1, max_size=8)
 

@@ -14,7 +14,7 @@ from lucy_tui.engine import (
 )
 from lucy_tui.engine.export import fills_csv, orders_csv
 
-from conftest import CODE, COUNTERPARTY, PRICE, wait_for
+from support.engine import CODE, COUNTERPARTY, PRICE, wait_for
 
 
 def owner(account) -> str:
@@ -172,7 +172,7 @@ async def test_orders_placed_outside_lucy_appear_as_external(sim, engine_for):
 
 async def test_expired_token_mid_session_is_transparent(engine_for, tmp_path):
     from support.brokers import ShiftedClock
-    from conftest import make_sim
+    from support.engine import make_sim
 
     clock = ShiftedClock()
     async with make_sim(clock=clock) as server:

@@ -21,7 +21,7 @@ from lucy_tui.domain.model import (
 )
 from lucy_tui.engine import Engine, FillReceived, Leg, PlaceOrder, Plan
 
-from conftest import CODE, PRICE, wait_for
+from support.engine import CODE, PRICE, wait_for
 
 ACCOUNT = AccountRef("fake", "111", label="f")
 
@@ -127,8 +127,8 @@ CHILD = textwrap.dedent("""
     from decimal import Decimal
     from types import SimpleNamespace
     from pathlib import Path
-    sys.path[:0] = [{engine_tests!r}, {tests!r}]
-    from conftest import kis_broker, ls_broker, CODE, PRICE
+    sys.path[:0] = [{tests!r}]
+    from support.engine import kis_broker, ls_broker, CODE, PRICE
     from lucy_tui.domain.model import Side
     from lucy_tui.engine import Engine, Leg, PlaceOrder, Plan
 
@@ -154,7 +154,7 @@ async def test_kill_9_during_allocations_every_child_accounted_for(sim, tmp_path
     """A process allocating orders against the simulator is killed mid-stream; a new engine on
     the same journal finds every order the simulator holds as a journaled child of its parent
     (none external, none twice), and nothing journaled is lost."""
-    from conftest import kis_broker, ls_broker
+    from support.engine import kis_broker, ls_broker
 
     tests = str(Path(__file__).parents[1])
     script = CHILD.format(tests=tests, engine_tests=str(Path(__file__).parent),
@@ -197,3 +197,37 @@ def _owner(account: AccountRef) -> str:
     if account.broker == "kis":
         return f"kis:mock:{account.number}-{account.product}"
     return f"ls:mock:{account.number}"
+
+
+async def test_journal_segments_are_tinydb_files_and_recover_in_order(tmp_path):
+    """Segments are written from the log's encoded lines in TinyDB's file format: TinyDB reads
+    them as it reads its own (documents 1..n, the records as journaled) and recovery puts
+    segments and the unfolded log back together."""
+    from datetime import date
+
+    from tinydb import TinyDB
+
+    from lucy_tui.domain.model import Order
+    from lucy_tui.engine.journal import Journal, encode
+
+    now = datetime.now(KST)
+    journal = Journal(tmp_path / "j", date(2026, 11, 24), fold_every=3, fsync=False)
+    journal.start()
+    fills = [Fill(f"0000000001:{k}", "0000000001", ACCOUNT, CODE, Side.BUY, 1, PRICE, now,
+                  local_id="x-1") for k in range(1, 8)]
+    order = Order("x-1", ACCOUNT, CODE, Side.BUY, 7, PRICE, created_at=now, updated_at=now)
+    journal.append("order", order)
+    for fill in fills:
+        journal.append("fill", fill)
+    await journal.close()
+    segments = sorted((tmp_path / "j").glob("20261124-*.json"))
+    assert len(segments) == 2                  # 8 records: two segments of 3, two in the log
+    db = TinyDB(segments[0])
+    docs = db.all()
+    assert [d.doc_id for d in docs] == [1, 2, 3]
+    assert docs[0] == dict(encode("order", order), seq=1)
+    assert docs[1] == dict(encode("fill", fills[0]), seq=2)
+    db.close()
+    rec = Journal(tmp_path / "j", date(2026, 11, 24)).recover()
+    assert rec.fills == fills and rec.last_seq == 8
+    assert rec.orders["x-1"].fill_ids == frozenset(f.fill_id for f in fills)
