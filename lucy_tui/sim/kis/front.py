@@ -12,11 +12,11 @@ from typing import Any
 from aiohttp import web
 
 from ...clock import Clock
-from ...domain.model import Level, Quote
 from ..accounts import BackOffice, OrderNotice
 from ..events import BookChanged, ExchangeEvent, Trade
 from ..exchange import Exchange
 from ..faults import Faults
+from ..lookups import ExchangeLookups
 from .auth import AppKey, KisAccount, TokenBook, make_app_keys
 from ...brokers.kis.codes import Domain, Messages, Msg, Outcome
 from .inquiries import KisInquiries
@@ -51,7 +51,7 @@ class KisOptions:
     message_overrides: dict[tuple[Domain, Outcome], Msg] = field(default_factory=dict)
 
 
-class KisFront:
+class KisFront(ExchangeLookups):
     name = NAME
 
     def __init__(self, exchange: Exchange, back_office: BackOffice, clock: Clock, faults: Faults, *,
@@ -111,30 +111,6 @@ class KisFront:
             if account.cano == cano and account.product == product:
                 return account.owner(key.domain)
         return None
-
-    def instrument(self, code: str) -> Any:
-        try:
-            return self.exchange.instrument(code)
-        except (KeyError, LookupError, ValueError):
-            return None
-
-    def quote(self, code: str) -> Quote | None:
-        try:
-            return self.exchange.quote(code)
-        except (KeyError, LookupError, ValueError):
-            return None
-
-    def levels(self, code: str) -> tuple[list[Level], list[Level]]:
-        """(asks, bids), best first, ten levels each at most."""
-        try:
-            book = self.exchange.book(code, depth=10)
-        except (KeyError, LookupError, ValueError):
-            return [], []
-        asks = getattr(book, "asks", None)
-        bids = getattr(book, "bids", None)
-        if asks is None and isinstance(book, tuple) and len(book) == 2:
-            bids, asks = book
-        return list(asks or [])[:10], list(bids or [])[:10]
 
     def is_trading_day(self, day: date) -> bool:
         return self.exchange.calendar.is_trading_day(day)

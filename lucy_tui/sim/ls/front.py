@@ -12,11 +12,11 @@ from aiohttp import web
 from ...brokers.ls import codes
 from ...brokers.ls.codes import Messages
 from ...clock import Clock
-from ...domain.model import Level, Quote
 from ..accounts import BackOffice, OrderNotice
 from ..events import BookChanged, ExchangeEvent, Trade
 from ..exchange import Exchange
 from ..faults import Faults
+from ..lookups import ExchangeLookups
 from .auth import CREDENTIAL_NAMES, LsKey, TokenBook, make_keys
 from .inquiries import LsInquiries
 from .limits import TrLimiter
@@ -30,7 +30,7 @@ from .rest import LsRest
 NAME = "ls"
 
 
-class LsFront:
+class LsFront(ExchangeLookups):
     name = NAME
 
     def __init__(self, exchange: Exchange, back_office: BackOffice, clock: Clock, faults: Faults, *,
@@ -89,26 +89,6 @@ class LsFront:
         await self.realtime.close()
 
     # ------------------------------------------------------------ what the handlers ask
-
-    def instrument(self, code: str) -> Any:
-        try:
-            return self.exchange.instrument(code)
-        except (KeyError, LookupError, ValueError):
-            return None
-
-    def quote(self, code: str) -> Quote | None:
-        try:
-            return self.exchange.quote(code)
-        except (KeyError, LookupError, ValueError):
-            return None
-
-    def levels(self, code: str) -> tuple[list[Level], list[Level]]:
-        """(asks, bids), best first, ten levels each at most."""
-        try:
-            bids, asks = self.exchange.book(code, depth=10)
-        except (KeyError, LookupError, ValueError):
-            return [], []
-        return list(asks)[:10], list(bids)[:10]
 
     def visible(self, owner: str, no: int) -> bool:
         return (owner, no) not in self.hidden
