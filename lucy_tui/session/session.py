@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..brokers.base import Broker, BrokerError
+from ..brokers.base import BookUpdate, Broker, BrokerError, Tick
 from ..clock import Clock, SystemClock
 from ..engine import Engine
 from .spec import BrokerSpec, SessionSpec
@@ -48,11 +48,25 @@ class TradingSession:
                              plans=spec.plans)
         self.failed: dict[str, str] = {}       # broker → why it could not connect
         self.started = False
+        self._market_listeners: list[Callable[[Tick | BookUpdate], None]] = []
+
+    def on_market(self, listener: Callable[[Tick | BookUpdate], None]) -> Callable[[], None]:
+        """Ticks and book updates from every broker; the engine has no use for them."""
+        self._market_listeners.append(listener)
+        return lambda: self._market_listeners.remove(listener)
+
+    def _sink(self, event) -> None:
+        if isinstance(event, (Tick, BookUpdate)):
+            for listener in self._market_listeners:
+                listener(event)
+        else:
+            self.engine.on_broker_event(event)
 
     async def start(self, progress: Callable[[ConnectStep], None] = lambda step: None) -> None:
         brokers = [make_broker(b, self.clock) for b in self.spec.brokers]
         for broker in brokers:
             self.engine.add_broker(broker)
+            broker.set_sink(self._sink)
 
         async def connect(broker: Broker) -> None:
             progress(ConnectStep(broker.name, "connecting", "토큰 발급 · 웹소켓 · 체결통보 등록"))
