@@ -73,6 +73,14 @@ def hms_ms(at: datetime) -> str:
     return f"{at.hour:02d}:{at.minute:02d}:{at.second:02d}.{at.microsecond // 1000:03d}"
 
 
+def avg_krw(avg: Decimal | None) -> str:
+    """An average price: whole won with separators, one decimal when it is not whole."""
+    if avg is None:
+        return ""
+    whole = avg.to_integral_value()
+    return f"{int(whole):,}" if whole == avg else f"{avg:,.1f}"
+
+
 def _namer(names: Names | None) -> Callable[[str], str]:
     if names is None:
         return lambda code: ""
@@ -236,12 +244,17 @@ def chain_of(entries: Iterable[TapeEntry], entry: TapeEntry) -> list[TapeEntry]:
         return [e for e in entries if e.local_id == entry.local_id]
     if not entry.order_no:
         return [entry]
+    entries = list(entries)
+    links = {(e.orig_order_no, e.order_no) for e in entries if e.orig_order_no}
     numbers = {entry.order_no}
-    out = []
-    for e in entries:
-        if e.order_no in numbers or (e.orig_order_no and e.orig_order_no in numbers):
-            numbers.add(e.order_no)
-            out.append(e)
+    grown = True
+    while grown:                      # amends chain numbers: 1→3→5 is one order
+        grown = False
+        for old, new in links:
+            if (old in numbers) != (new in numbers):
+                numbers |= {old, new}
+                grown = True
+    out = [e for e in entries if e.order_no in numbers]
     return out or [entry]
 
 

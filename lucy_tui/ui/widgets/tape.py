@@ -29,7 +29,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ..fmt import FALL, RISE
-from ..tape_model import KIND_LABEL, TapeEntry, hms_ms
+from ..tape_model import KIND_LABEL, TapeEntry, avg_krw, hms_ms
+from .frames import in_view
 
 DEFAULT_MAX_LINES = 50_000
 DEFAULT_FPS = 15
@@ -66,13 +67,6 @@ _HEADER = Style(bold=True, underline=True)
 _GAP = Segment(" ")
 
 
-def avg_text(entry: TapeEntry) -> str:
-    if entry.avg is None:
-        return ""
-    whole = entry.avg.to_integral_value()
-    return f"{int(whole):,}" if whole == entry.avg else f"{entry.avg:,.1f}"
-
-
 def cells_of(entry: TapeEntry) -> dict[str, str]:
     """The text of each column of one tape line (what the widget draws, minus colour)."""
     side = entry.side.korean if entry.side is not None else ""
@@ -87,7 +81,7 @@ def cells_of(entry: TapeEntry) -> dict[str, str]:
         "qty": f"{entry.qty:,}" if entry.qty else "",
         "price": "" if entry.price is None else f"{entry.price:,}",
         "cum": f"{entry.cum_qty:,}/{entry.order_qty:,}" if entry.order_qty else "",
-        "avg": avg_text(entry),
+        "avg": avg_krw(entry.avg),
         "venue": entry.venue,
         "order_no": entry.order_no,
         "text": entry.text,
@@ -283,7 +277,7 @@ class FillTape(ScrollView, can_focus=True):
         first, count = self.first_seq, len(self._buffer)
         if first == self._published_first and count == self._published_count:
             return False
-        if not self.display or not self.is_on_screen:
+        if not in_view(self):
             return False
         evicted = first - self._published_first
         self._published_first, self._published_count = first, count
