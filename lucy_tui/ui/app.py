@@ -102,7 +102,7 @@ class LucyApp(App):
 
         session = TradingSession(spec, clock=self.clock)
         self.spec, self.session, self.desk = spec, session, Desk(spec)
-        session.engine.subscribe(self._inbox.append)
+        session.engine.subscribe(self._on_engine_event)
         session.on_market(self._on_market)
         await session.start(progress)
         problems = await self.desk.refresh(session.engine, self.clock.now())
@@ -123,6 +123,9 @@ class LucyApp(App):
             await self.sim.stop()
 
     # ------------------------------------------------------------ events in, batched out
+
+    def _on_engine_event(self, event) -> None:
+        self._inbox.append(event)
 
     def _on_market(self, event) -> None:
         self._ticks[event.code] = event

@@ -14,7 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from ...engine import EngineError
+from ...engine import EngineError, OrderUpdated
 from ..actions import TRADE_ACTIONS, bindings
 from ..widgets.blotter import Blotter
 from ..widgets.chain import OrderChain
@@ -25,6 +25,26 @@ from ..widgets.tape import FillTape
 from .entry import EntryDesk
 
 OK, WARN, ERR, DIM = "#5fd75f", "#ffaf00", "#ff5f5f", "dim"
+
+
+class _Names:
+    """Code → Korean name over the instrument universe, as the blotter asks for it."""
+
+    def __init__(self, universe):
+        self.universe = universe
+
+    def get(self, code: str, default: str = "") -> str:
+        inst = self.universe.get(code)
+        return inst.name if inst else default
+
+    def __getitem__(self, code: str) -> str:
+        inst = self.universe.get(code)
+        if inst is None:
+            raise KeyError(code)
+        return inst.name
+
+    def __contains__(self, code) -> bool:
+        return self.universe.get(code) is not None
 
 
 class EchoLine(Static):
@@ -42,7 +62,7 @@ class TradeScreen(Screen):
         yield HeaderBar()
         with Horizontal(id="trade-main"):
             with Vertical(id="trade-left"):
-                yield Blotter(id="blotter")
+                yield Blotter(names=_Names(self.app.universe), id="blotter")
                 yield FillTape(id="tape", max_lines=self.app.config.ui.tape_lines)
             with Vertical(id="trade-right"):
                 yield QuotePanel(id="quote")
@@ -63,7 +83,8 @@ class TradeScreen(Screen):
         self.query_one(CommandLine).focus()
         # What happened before this screen existed (recovered orders, the first fills).
         engine = app.session.engine
-        self.query_one(Blotter).load(engine.orders, [engine.parent(p) for p in engine.book.parents])
+        self.query_one(Blotter).apply([*(OrderUpdated(o, created=True) for o in engine.orders),
+                                       *(engine.parent(p) for p in engine.book.parents)])
 
     def on_screen_resume(self) -> None:
         self.app.draw_header()

@@ -34,9 +34,15 @@ class CommandLine(Input):
         if event.key != "tab":
             self._cycle = None
 
+    _navigating = False
+
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
-        if self.entry is not None:
+        if self._navigating:
+            self._navigating = False
+        elif self.entry is not None:
+            self.entry.history.reset()     # an edited line starts a new draft
+        if self.entry is not None and self.value.strip():
             self.screen.echo(self.entry.preview(self.value))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -48,10 +54,10 @@ class CommandLine(Input):
         if self.entry is None:
             return
         history = self.entry.history
-        text = history.previous(self.value) if step < 0 else history.next(self.value)
-        if text is not None:
-            self.value = text
-            self.cursor_position = len(text)
+        text = history.up(self.value) if step < 0 else history.down()
+        self._navigating = True
+        self.value = text
+        self.cursor_position = len(text)
 
     def action_clear(self) -> None:
         self.value = ""
