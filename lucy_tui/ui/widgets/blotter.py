@@ -263,7 +263,7 @@ class Blotter(DataTable):
             Text(("└ " if leg else "") + str(order.account)),
             _side(order.side),
             Text(order.code),
-            Text(self._name(order.code)),
+            Text(self._name_of(order.code)),
             _r(f"{order.qty:,}"),
             _r("시장가" if order.price is None else f"{order.price:,}"),
             _r(f"{order.filled_qty:,}"),
@@ -296,7 +296,7 @@ class Blotter(DataTable):
             Text(f"plan:{view.plan}" if view else "배분", style="bold"),
             _side(first.side if first else None),
             Text(view.code if view else (first.code if first else "")),
-            Text(self._name(view.code if view else (first.code if first else ""))),
+            Text(self._name_of(view.code if view else (first.code if first else ""))),
             _r(f"{qty:,}"),
             _r("" if first is None else "시장가" if first.price is None else f"{first.price:,}"),
             _r(f"{filled:,}"),
@@ -315,7 +315,7 @@ class Blotter(DataTable):
             Text("미전송", style=STATUS_COLOURS[REJECTED]), Text(leg.reason, style="dim"),
         )
 
-    def _name(self, code: str) -> str:
+    def _name_of(self, code: str) -> str:
         return self.names.get(code, "")
 
     def cells(self, key: str) -> tuple:
