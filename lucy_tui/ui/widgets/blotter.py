@@ -55,7 +55,7 @@ STATUS_GROUP = {
 STATUS_FILTERS = ("all", "working", "filled", "cancelled", "rejected")
 
 COLUMNS = (
-    ("no", "#", 6), ("time", "시각", 8), ("broker", "증권", 4), ("account", "계좌", 12),
+    ("no", "#", 6), ("time", "시각", 8), ("broker", "증권", 6), ("account", "계좌", 12),
     ("side", "매매", 4), ("code", "코드", 6), ("name", "종목명", 14), ("qty", "수량", 8),
     ("price", "가격", 9), ("filled", "체결", 8), ("avg", "평균가", 9), ("leaves", "잔량", 8),
     ("closed", "취소", 7), ("status", "상태", 8), ("order_no", "주문번호", 23),
