@@ -55,7 +55,7 @@ STATUS_GROUP = {
 STATUS_FILTERS = ("all", "working", "filled", "cancelled", "rejected")
 
 COLUMNS = (
-    ("no", "#", 6), ("time", "시각", 8), ("broker", "증권", 4), ("account", "계좌", 12),
+    ("no", "#", 6), ("time", "시각", 8), ("broker", "증권", 6), ("account", "계좌", 12),
     ("side", "매매", 4), ("code", "코드", 6), ("name", "종목명", 14), ("qty", "수량", 8),
     ("price", "가격", 9), ("filled", "체결", 8), ("avg", "평균가", 9), ("leaves", "잔량", 8),
     ("closed", "취소", 7), ("status", "상태", 8), ("order_no", "주문번호", 23),
@@ -263,7 +263,7 @@ class Blotter(DataTable):
             Text(("└ " if leg else "") + str(order.account)),
             _side(order.side),
             Text(order.code),
-            Text(self._name(order.code)),
+            Text(self._name_of(order.code)),
             _r(f"{order.qty:,}"),
             _r("시장가" if order.price is None else f"{order.price:,}"),
             _r(f"{order.filled_qty:,}"),
@@ -296,7 +296,7 @@ class Blotter(DataTable):
             Text(f"plan:{view.plan}" if view else "배분", style="bold"),
             _side(first.side if first else None),
             Text(view.code if view else (first.code if first else "")),
-            Text(self._name(view.code if view else (first.code if first else ""))),
+            Text(self._name_of(view.code if view else (first.code if first else ""))),
             _r(f"{qty:,}"),
             _r("" if first is None else "시장가" if first.price is None else f"{first.price:,}"),
             _r(f"{filled:,}"),
@@ -315,7 +315,7 @@ class Blotter(DataTable):
             Text("미전송", style=STATUS_COLOURS[REJECTED]), Text(leg.reason, style="dim"),
         )
 
-    def _name(self, code: str) -> str:
+    def _name_of(self, code: str) -> str:
         return self.names.get(code, "")
 
     def cells(self, key: str) -> tuple:

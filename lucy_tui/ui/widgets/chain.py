@@ -69,7 +69,7 @@ def render_chain(entries: Sequence[TapeEntry], order: Order | None = None,
     table.add_column("qty", justify="right", no_wrap=True)
     table.add_column("price", justify="right", no_wrap=True)
     table.add_column("no", no_wrap=True)
-    table.add_column("text")
+    table.add_column("text", overflow="fold")
     for e in entries:
         style = _KIND_STYLE.get(e.kind, "")
         side_style = _side_style(e.side) if e.kind == "fill" else ""
