@@ -105,9 +105,6 @@ class LucyApp(App):
         session.engine.subscribe(self._on_engine_event)
         session.on_market(self._on_market)
         await session.start(progress)
-        problems = await self.desk.refresh(session.engine, self.clock.now())
-        for problem in problems:
-            self.notify(problem, severity="warning")
 
     def logged_in(self) -> None:
         for name in SCREENS:
@@ -115,6 +112,17 @@ class LucyApp(App):
         self._current = "trade"
         self.switch_screen("trade")
         self.draw_header()
+        # The engine seeded cash and positions while starting; D+2 cash, buying power and last
+        # prices come from a second round of inquiries that must not hold up the first order.
+        self.run_intent(self.desk.refresh(self.session.engine, self.clock.now()),
+                        self._refreshed, "잔고 조회")
+
+    def _refreshed(self, problems) -> None:
+        for problem in problems:
+            self.notify(problem, severity="warning")
+        accounts = self.get_screen("accounts")
+        if accounts.is_mounted:
+            accounts.redraw()
 
     async def on_unmount(self) -> None:
         if self.session is not None:
@@ -131,7 +139,7 @@ class LucyApp(App):
         self._ticks[event.code] = event
 
     def _flush(self) -> None:
-        if self.session is None:
+        if self.session is None or not self.screen_stack:
             return
         events, self._inbox = self._inbox, []
         ticks, self._ticks = self._ticks, {}
@@ -150,6 +158,8 @@ class LucyApp(App):
                     screen = self.get_screen(name)
                 except KeyError:
                     continue
+                if not screen.is_mounted:
+                    continue        # it reads the engine's state when it first mounts
                 screen.apply_events(events, ticks, visible=screen is self.screen)
         if accounts_changed or any(type(e).__name__ == "BrokerStatusChanged" for e in events):
             self.draw_header()
@@ -183,6 +193,9 @@ class LucyApp(App):
 
     def draw_header(self) -> None:
         from ..domain.calendar import session_at
+
+        if not self.screen_stack or not self.is_running:
+            return        # shutting down: the timers may fire once more
 
         now = self.clock.now()
         env = self.spec.environment if self.spec else self.config.general.environment

@@ -55,13 +55,17 @@ async def logged_in(pilot) -> None:
     await pilot.pause(0.2)
 
 
-async def type_line(pilot, text: str, enter: bool = True) -> None:
-    """Type as a user does, through the command line's key handling (``:`` focuses it)."""
+async def type_line(pilot, text: str, enter: bool = True, keys: bool = False) -> None:
+    """Enter a line on the command line (``:`` focuses it). ``keys``: press every key as a
+    user does (slow under Pilot, ~0.1 s a key); otherwise the text is pasted in one go."""
     await pilot.press("colon")
     line = pilot.app.screen.query_one("#command")
     line.value = ""
-    for ch in text:
-        await pilot.press("space" if ch == " " else ch)
+    if keys:
+        for ch in text:
+            await pilot.press("space" if ch == " " else ch)
+    else:
+        line.insert_text_at_cursor(text)
     await pilot.pause(0.05)
     if enter:
         await pilot.press("enter")

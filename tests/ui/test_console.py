@@ -32,7 +32,7 @@ def tape_kinds(app, local_id: str) -> list[str]:
 
 async def test_typed_order_reaches_the_blotter_and_its_fills_the_tape():
     async with console() as (app, pilot):
-        await type_line(pilot, "b 005930 10 @269000")
+        await type_line(pilot, "b 005930 10 @269000", keys=True)
         engine = app.session.engine
         await until(pilot, lambda: engine.orders and engine.orders[0].status is OrderStatus.NEW)
         order = engine.orders[0]
