@@ -195,17 +195,17 @@ def _away_warning(side: Side, price: int | None, quote: Quote | None, percent: D
         return ""
     if side is Side.BUY and quote.best_ask:
         touch, over = quote.best_ask, price - quote.best_ask
-        word = "매도호가보다"
+        word = "매도호가"
     elif side is Side.SELL and quote.best_bid:
         touch, over = quote.best_bid, quote.best_bid - price
-        word = "매수호가보다"
+        word = "매수호가"
     else:
         return ""
     if over <= 0 or Decimal(over) * 100 <= percent * touch:
         return ""
     pct = (Decimal(over) * 100 / touch).quantize(Decimal("0.1"))
     direction = "높습니다" if side is Side.BUY else "낮습니다"
-    return (f"{_won(price)}은 {word}({_won(touch)}) {pct}% {direction} — far through the touch; "
+    return (f"{_won(price)}은 {word}({_won(touch)})보다 {pct}% {direction} — far through the touch; "
             "보내려면 한 번 더 Enter")
 
 
