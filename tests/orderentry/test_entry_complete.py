@@ -49,6 +49,9 @@ def test_a_name_with_spaces(ctx):
     text = "b KODEX 삼성"
     c = complete(text, len(text), ctx)
     assert c.start == 2 and inserts(c) == ["102780"]
+    text = "b KODEX 2"                  # numbers in names: KODEX 200, KODEX 2차전지산업
+    c = complete(text, len(text), ctx)
+    assert c.start == 2 and inserts(c)[0] == "069500" and "305720" in inserts(c)
 
 
 def test_keywords_after_the_size(ctx):

@@ -81,6 +81,12 @@ PLACE = [
                                           "Growth")),
     ("b KODEX 삼성그룹 10 @12880", (Side.BUY, "102780", 10, 0, PriceSpec("limit", 12880),
                                  OrderType.LIMIT, TimeInForce.DAY, Venue.KRX, FUND_A, "")),
+    ("b KODEX 200 10 @35000", (Side.BUY, "069500", 10, 0, PriceSpec("limit", 35000),
+                               OrderType.LIMIT, TimeInForce.DAY, Venue.KRX, FUND_A, "")),
+    ("b TIGER 미국나스닥 100 @1", (Side.BUY, "133690", 100, 0, PriceSpec("limit", 1),
+                               OrderType.LIMIT, TimeInForce.DAY, Venue.KRX, FUND_A, "")),
+    ("b TIGER 200 IT(139260) 1 mkt", (Side.BUY, "139260", 1, 0, PriceSpec("market"),
+                                      OrderType.MARKET, TimeInForce.DAY, Venue.KRX, FUND_A, "")),
     ("b 삼성전자(005930) 100주 @71,000 지정가 DAY KRX → kis:fundA",
      (Side.BUY, "005930", 100, 0, PriceSpec("limit", 71000), OrderType.LIMIT, TimeInForce.DAY,
       Venue.KRX, FUND_A, "")),
@@ -174,6 +180,8 @@ ERRORS = [
     ("b 삼성젼자 10 @71000", ("삼성젼자", "비슷한 종목: 삼성전자(005930)")),
     ("b zzzz 10 @71000", ("zzzz", "'zzzz' 종목을 찾을 수 없습니다")),
     ("b 005930 @71000", ("", "수량(주) 또는 금액(₩)을 입력하세요")),
+    ("b KODEX 200 @1", ("", "수량(주) 또는 금액(₩)을 입력하세요")),
+    ("b 삼성젼자 10 @1", ("삼성젼자", "'삼성젼자' 종목을 찾을 수 없습니다")),
     ("b 005930 100", ("", "가격을 입력하세요")),
     ("b 005930 100 @", ("@", "'@' 뒤에 가격이 없습니다")),
     ("b 005930 100 @xyz", ("@xyz", "가격이 아닙니다")),
@@ -237,6 +245,8 @@ def test_error_messages_point_at_the_spot(ctx, text, want):
 def test_missing_size_is_marked_right_after_the_symbol(ctx):
     err = parse("b 005930 @71000", ctx)
     assert (err.start, err.end) == (8, 8)
+    err = parse("b KODEX 200 @1", ctx)
+    assert (err.start, err.end) == (11, 11)
 
 
 def test_tokenize_keeps_offsets_and_joins_lone_marks():
