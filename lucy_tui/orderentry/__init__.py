@@ -13,7 +13,7 @@ from .commands import (
 )
 from .complete import Candidate, Completion, complete
 from .echo import describe, describe_price
-from .grammar import parse, tokenize
+from .grammar import parse, suggest, tokenize
 from .history import History
 from .intent import to_intent
 from .pricing import PriceUnavailable, resolve_price
@@ -22,5 +22,5 @@ __all__ = [
     "AmendCmd", "Candidate", "CancelAllCmd", "CancelCmd", "Command", "Completion", "EntryCheck",
     "EntryContext", "EntryError", "Guards", "HelpCmd", "History", "PlaceCmd", "PriceSpec",
     "PriceUnavailable", "QuoteCmd", "complete", "describe", "describe_price", "parse",
-    "resolve_price", "to_intent", "tokenize", "validate",
+    "resolve_price", "suggest", "to_intent", "tokenize", "validate",
 ]

@@ -253,3 +253,31 @@ def test_tokenize_keeps_offsets_and_joins_lone_marks():
     toks = tokenize(" b  005930 @ 71000 ₩ 1,000")
     assert [(t.text, t.start, t.end) for t in toks] == [
         ("b", 1, 2), ("005930", 4, 10), ("@71000", 11, 18), ("₩1,000", 19, 26)]
+
+
+def _big_universe(n=400):
+    from dataclasses import replace
+
+    from lucy_tui.domain.instruments import Universe, load_default
+    base = list(load_default())
+    extra = [replace(base[i % len(base)], code=f"9{i:05d}", name=f"가상종목{i}", isin="")
+             for i in range(n - len(base))]
+    return Universe(base + extra)
+
+
+def test_large_universe_leaves_suggestions_to_suggest():
+    from lucy_tui.orderentry import suggest
+    big = EntryContext(_big_universe(), [FUND_A], [], FUND_A)
+    err = parse("b 삼성젼자 10 @1", big)
+    assert err.message == "'삼성젼자' 종목을 찾을 수 없습니다"
+    assert suggest("삼성젼자", big)[0].code == "005930"
+
+
+def test_lookups_follow_the_context_universe(ctx):
+    """Resolution is cached per universe: a new universe is seen at once."""
+    from lucy_tui.domain.instruments import Universe
+    assert parse("b 가상종목150 1 @1", ctx).message.startswith("'가상종목150' 종목을 찾을")
+    big = EntryContext(_big_universe(), [FUND_A], [], FUND_A)
+    assert parse("b 가상종목150 1 @1", big).instrument.code == "900150"
+    small = EntryContext(Universe([ctx.universe["035720"]]), [FUND_A], [], FUND_A)
+    assert isinstance(parse("b 005930 1 @1", small), EntryError)
