@@ -281,3 +281,15 @@ def test_lookups_follow_the_context_universe(ctx):
     assert parse("b 가상종목150 1 @1", big).instrument.code == "900150"
     small = EntryContext(Universe([ctx.universe["035720"]]), [FUND_A], [], FUND_A)
     assert isinstance(parse("b 005930 1 @1", small), EntryError)
+
+
+def test_help_lines_parse_as_their_examples_say(ctx):
+    from lucy_tui.orderentry import help_lines
+    everything = help_lines()
+    assert len(everything) >= 10 and any("ㅅㅅㅈㅈ" in line for line in everything)
+    assert all(line.startswith(("c", "a")) for line in help_lines("취소") + help_lines("a"))
+    assert len(help_lines("b")) > len(help_lines("q")) == 1
+    from lucy_tui.orderentry.help import ENTRIES
+    for *_, example in ENTRIES:
+        for line in example.split(" · "):
+            assert not isinstance(parse(line, ctx), EntryError), line
