@@ -21,7 +21,7 @@ U = load_default()
 
 
 def spots(text, check):
-    return [(text[e.start:e.end], e.message) for e in check.errors]
+    return [(text[e.start:e.end], e.message) for e in check.error_spots]
 
 
 # text → (underlined text, message) of the first error, with the 삼성전자 quote
@@ -74,7 +74,7 @@ def test_no_route_is_an_error_at_the_end(ctx, quote):
     bare = EntryContext(ctx.universe, ctx.accounts, ctx.plans, None)
     text = "b 005930 1 @269000"
     check = validate(parse(text, bare), quote, today=TODAY)
-    assert check.errors[0].start == check.errors[0].end == len(text)
+    assert check.error_spots[0].start == check.error_spots[0].end == len(text)
     assert "계좌나 배분계획(plan)을 지정하세요" in check.message
 
 
@@ -105,10 +105,10 @@ def test_session_is_checked_when_a_time_is_given(ctx, quote):
 def test_a_ticket_made_command_without_spans(quote):
     cmd = PlaceCmd(Side.BUY, U["005930"], 0, 0, PriceSpec("market", 71000), account=FUND_A)
     check = validate(cmd, quote, today=TODAY)
-    messages = [e.message for e in check.errors]
+    messages = check.errors
     assert messages[0] == "수량은 1주 이상이어야 합니다"
     assert "시장가 주문에는 가격을 넣지 않습니다 (입력 71,000원)" in messages
-    assert all((e.start, e.end) == (0, 0) for e in check.errors)
+    assert all((e.start, e.end) == (0, 0) for e in check.error_spots)
     both = PlaceCmd(Side.BUY, U["005930"], 5, 1_000_000, PriceSpec("limit", 269000),
                     account=FUND_A)
     assert "하나만" in validate(both, quote, today=TODAY).message
@@ -124,7 +124,8 @@ def test_guards(ctx, quote):
     assert "주문금액 26,900,000원이 최대 주문금액 10,000,000원을 넘습니다" in too_big.message
     large = validate(cmd, quote, today=TODAY, guards=Guards(warn_value=20_000_000))
     assert large.ok and "경고 기준 20,000,000원" in large.message
-    assert text[large.warnings[0].start:large.warnings[0].end] == "100"
+    assert text[large.warning_spots[0].start:large.warning_spots[0].end] == "100"
+    assert large.warnings[0] == large.message       # plain strings, like risk.Check
 
 
 def test_far_through_the_touch_warns_only_when_aggressive(ctx, quote):
@@ -132,7 +133,7 @@ def test_far_through_the_touch_warns_only_when_aggressive(ctx, quote):
     check = validate(parse(text, ctx), quote, today=TODAY)
     assert check.ok and len(check.warnings) == 1
     assert check.message.startswith("300,000원은 매도호가(269,000원)보다 11.5% 높습니다")
-    assert text[check.warnings[0].start:check.warnings[0].end] == "@300000"
+    assert text[check.first.start:check.first.end] == "@300000"
     sell = validate(parse("s 005930 1 @240000", ctx), quote, today=TODAY)
     assert "매수호가(268,500원)보다 10.6% 낮습니다" in sell.message
     passive = validate(parse("b 005930 1 @240000", ctx), quote, today=TODAY)

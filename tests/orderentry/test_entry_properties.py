@@ -46,7 +46,7 @@ QUOTE = Quote("005930", last=269_000, base=269_000, upper_limit=349_500, lower_l
 def test_validate_never_raises_and_points_inside_the_line(text, quote):
     cmd = parse(text, CTX)
     check = validate(cmd, quote)
-    for e in check.errors + check.warnings:
+    for e in check.error_spots + check.warning_spots:
         assert 0 <= e.start <= e.end <= len(text)
 
 
