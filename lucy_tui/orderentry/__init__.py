@@ -13,7 +13,8 @@ from .commands import (
 )
 from .complete import Candidate, Completion, complete
 from .echo import describe, describe_price
-from .grammar import parse, tokenize
+from .grammar import parse, suggest, tokenize
+from .help import help_lines
 from .history import History
 from .intent import to_intent
 from .pricing import PriceUnavailable, resolve_price
@@ -21,6 +22,6 @@ from .pricing import PriceUnavailable, resolve_price
 __all__ = [
     "AmendCmd", "Candidate", "CancelAllCmd", "CancelCmd", "Command", "Completion", "EntryCheck",
     "EntryContext", "EntryError", "Guards", "HelpCmd", "History", "PlaceCmd", "PriceSpec",
-    "PriceUnavailable", "QuoteCmd", "complete", "describe", "describe_price", "parse",
-    "resolve_price", "to_intent", "tokenize", "validate",
+    "PriceUnavailable", "QuoteCmd", "complete", "describe", "describe_price", "help_lines", "parse",
+    "resolve_price", "suggest", "to_intent", "tokenize", "validate",
 ]

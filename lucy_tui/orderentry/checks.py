@@ -38,23 +38,33 @@ class Guards:
 
 @dataclass(frozen=True, slots=True)
 class EntryCheck:
-    """The outcome: ``errors`` block, ``warnings`` need confirmation. ``price`` is the limit
-    that would be sent (None: priced by the exchange, or unknown) and ``qty`` the shares
+    """The outcome, shaped like the engine's ``risk.Check``: ``errors`` block, ``warnings``
+    need confirmation (messages, most important first). ``error_spots``/``warning_spots`` are
+    the same messages as :class:`EntryError` s with the offsets to underline. ``price`` is the
+    limit that would be sent (None: priced by the exchange, or unknown) and ``qty`` the shares
     (computed from the amount for ₩ orders, 0 when it cannot be yet)."""
 
-    errors: tuple[EntryError, ...] = ()
-    warnings: tuple[EntryError, ...] = ()
+    error_spots: tuple[EntryError, ...] = ()
+    warning_spots: tuple[EntryError, ...] = ()
     price: int | None = None
     qty: int = 0
 
     @property
+    def errors(self) -> tuple[str, ...]:
+        return tuple(e.message for e in self.error_spots)
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        return tuple(e.message for e in self.warning_spots)
+
+    @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.error_spots
 
     @property
     def first(self) -> EntryError | None:
-        """The single most important message (UX.md: only the most important shows)."""
-        return (self.errors or self.warnings or (None,))[0]
+        """The single most important message and its spot (UX.md: only that one shows)."""
+        return (self.error_spots or self.warning_spots or (None,))[0]
 
     @property
     def message(self) -> str:
@@ -195,17 +205,17 @@ def _away_warning(side: Side, price: int | None, quote: Quote | None, percent: D
         return ""
     if side is Side.BUY and quote.best_ask:
         touch, over = quote.best_ask, price - quote.best_ask
-        word = "매도호가보다"
+        word = "매도호가"
     elif side is Side.SELL and quote.best_bid:
         touch, over = quote.best_bid, quote.best_bid - price
-        word = "매수호가보다"
+        word = "매수호가"
     else:
         return ""
     if over <= 0 or Decimal(over) * 100 <= percent * touch:
         return ""
     pct = (Decimal(over) * 100 / touch).quantize(Decimal("0.1"))
     direction = "높습니다" if side is Side.BUY else "낮습니다"
-    return (f"{_won(price)}은 {word}({_won(touch)}) {pct}% {direction} — far through the touch; "
+    return (f"{_won(price)}은 {word}({_won(touch)})보다 {pct}% {direction} — far through the touch; "
             "보내려면 한 번 더 Enter")
 
 

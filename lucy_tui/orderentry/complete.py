@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from . import numbers, vocab
 from .commands import EntryContext
-from .grammar import Token, route_text, tokenize
+from .grammar import Token, ends_symbol, route_text, tokenize
 
 SYMBOL_LIMIT = 10
 
@@ -76,11 +76,6 @@ def _symbols(ctx: EntryContext, query: str) -> list[Candidate]:
             for i in ctx.universe.search(query, limit=SYMBOL_LIMIT)]
 
 
-def _ends_symbol(tok: Token) -> bool:
-    t = tok.text
-    return numbers.looks_numeric(t) or t.startswith(("@", "₩", "\\")) or vocab.is_keyword(t)
-
-
 def complete(text: str, cursor: int, ctx: EntryContext) -> Completion:
     """Candidates for the token under ``cursor`` (0 ≤ cursor ≤ len(text)); replacing
     ``text[start:end]`` with a candidate's ``insert`` applies it."""
@@ -126,15 +121,13 @@ def complete(text: str, cursor: int, ctx: EntryContext) -> Completion:
         return done(_prefixed(_PRICE_CANDIDATES, prefix))
     if not args:
         return done(_symbols(ctx, prefix))
-    if numbers.looks_numeric(prefix):
-        return done([])
-    in_symbol = not any(_ends_symbol(t) for t in args[1:])
-    if in_symbol:
-        if not prefix:
-            return done([])     # a size comes next: nothing to offer
-        # A name with spaces ("KODEX 삼") or, when no name goes on like that, a keyword.
+    in_symbol = not any(ends_symbol(t) for t in args[1:])
+    if in_symbol and prefix:
+        # A name with spaces or numbers ("KODEX 2", "TIGER 미국") goes on; else a keyword.
         start = args[0].start
         names = _symbols(ctx, text[start:cursor])
         if names:
             return done(names, start)
+    if numbers.looks_numeric(prefix) or (in_symbol and not prefix):
+        return done([])     # a size or a price: nothing to offer
     return done(_prefixed(_KEYWORD_CANDIDATES, prefix))
