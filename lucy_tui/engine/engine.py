@@ -89,12 +89,15 @@ class Engine:
     def __init__(self, *, journal_dir: Path | None = None, clock: Clock | None = None,
                  limits: risk.RiskLimits | None = None, plans: tuple[Plan, ...] = (),
                  check_cash: bool = True, unknown_retries: tuple[float, ...] = (0.5, 1, 2, 4, 8),
-                 journal_fsync: bool = True):
+                 journal_fsync: bool = True, rate_retries: tuple[float, ...] = (1.0, 2.0, 4.0)):
         self.clock = clock or SystemClock()
         self.limits = limits or risk.RiskLimits()
         self.plans = {p.name: p for p in plans}
         self.check_cash = check_cash
         self.unknown_retries = unknown_retries
+        # Seconds to wait before sending again an order the broker refused for its rate limit
+        # (after the client's own quick retries): one entry per further try.
+        self.rate_retries = rate_retries
         self.book = Book()
         self.brokers: dict[str, Broker] = {}
         self.journal = (Journal(journal_dir, self.clock.now().date(), fsync=journal_fsync,
@@ -457,7 +460,7 @@ class Engine:
         flight = self._in_flight[order.account.key]
         flight.add(order.local_id)
         try:
-            placed = await broker.place(request)
+            placed = await self._place_paced(broker, order, request)
         except (BrokerRejected, RateLimited) as exc:
             self._emit(self.book.transition(order.local_id, states.on_rejected, str(exc),
                                             self.clock.now()))
@@ -478,6 +481,22 @@ class Engine:
         finally:
             flight.discard(order.local_id)
             self._claim_leftovers(order.account)
+
+    async def _place_paced(self, broker: Broker, order: Order, request: OrderRequest):
+        """``broker.place``, sent again after a back-off while the broker answers with its rate
+        limit. A rate-limit answer (KIS EGW00201, LS IGW00201) is a refusal before acceptance
+        (rule 5), so sending again cannot make a second order; the order stays PENDING_NEW
+        and in flight meanwhile, so no inquiry takes it for anything else."""
+        for tries, delay in enumerate(self.rate_retries):
+            try:
+                return await broker.place(request)
+            except RateLimited as exc:
+                if not tries:
+                    self._emit([EngineError(
+                        f"주문 {order.local_id}: 호출 한도 초과, 잠시 후 다시 보냅니다 — {exc}",
+                        order.local_id, order.account)])
+                await asyncio.sleep(delay)
+        return await broker.place(request)
 
     def _unknown(self, order: Order, why: str) -> None:
         self._emit(self.book.transition(order.local_id, states.on_send_unknown, self.clock.now()))
