@@ -112,3 +112,12 @@ def test_average_prices_print_whole_won_or_one_decimal():
     assert avg_krw(Decimal(71_000)) == "71,000"
     assert avg_krw(Decimal(7_095_050) / 100) == "70,950.5"
     assert avg_krw(None) == ""
+
+
+def test_the_tape_model_runs_without_textual():
+    import subprocess
+    import sys
+    code = ("import sys, lucy_tui.ui.tape_model\n"
+            "print(','.join(m for m in sys.modules if m.split('.')[0] == 'textual'))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""

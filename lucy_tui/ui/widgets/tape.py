@@ -28,6 +28,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from ...domain.model import Side
 from ..fmt import FALL, RISE
 from ..tape_model import KIND_LABEL, TapeEntry, avg_krw, hms_ms
 from .frames import in_view
@@ -64,7 +65,6 @@ _SELL = Style(color=FALL)
 _ALERT = Style(color=AMBER, bold=True)
 _REJECT = Style(color=REJECT_RED)
 _HEADER = Style(bold=True, underline=True)
-_GAP = Segment(" ")
 
 
 def cells_of(entry: TapeEntry) -> dict[str, str]:
@@ -97,27 +97,40 @@ def _fit(text: str, width: int, right: bool) -> str:
     return set_cell_size(text, width)
 
 
+def _palette(kind: str, side: Side | None) -> tuple[Style, Style, Style]:
+    """(base, side-coloured, kind-tag) styles of one kind of line, made once and reused, so
+    equal styles are the same object and adjacent columns merge by identity."""
+    key = (kind, side)
+    styles = _PALETTES.get(key)
+    if styles is None:
+        base = _ALERT if kind == "alert" else _PLAIN if kind == "fill" else _DIM
+        side_style = _PLAIN if side is None else _BUY if side is Side.BUY else _SELL
+        coloured = base + side_style if side is not None else base
+        tag = base + _REJECT if kind == "reject" else base
+        styles = _PALETTES[key] = (base, coloured, tag)
+    return styles
+
+
+_PALETTES: dict[tuple[str, Side | None], tuple[Style, Style, Style]] = {}
+_SIDE_COLUMNS = frozenset({"side", "qty", "price"})
+
+
 def line_segments(entry: TapeEntry) -> list[Segment]:
     """One tape line as styled segments: side colour on side, quantity and price (red buys,
     blue sells); acks, amends, cancels and rejects dimmed; alerts amber."""
     cells = cells_of(entry)
-    side_style = (_BUY if entry.side.value == "buy" else _SELL) if entry.side is not None else _PLAIN
-    if entry.kind == "alert":
-        base = _ALERT
-    elif entry.dimmed:
-        base = _DIM
-    else:
-        base = _PLAIN
+    base, coloured, tag = _palette(entry.kind, entry.side)
     out: list[Segment] = []
+    run: list[str] = []
+    run_style = base
     for key, _label, width, right in COLUMNS:
-        style = base
-        if key in ("side", "qty", "price"):
-            style = base + side_style
-        elif key == "kind" and entry.kind == "reject":
-            style = base + _REJECT
-        out.append(Segment(_fit(cells[key], width, right), style))
-        out.append(_GAP)
-    out.pop()
+        style = coloured if key in _SIDE_COLUMNS else tag if key == "kind" else base
+        if style is not run_style:
+            out.append(Segment("".join(run), run_style))
+            run, run_style = [], style
+        # The gap after a column takes its style: fewer segments, the same look.
+        run.append(_fit(cells[key], width, right) + " " if width else cells[key])
+    out.append(Segment("".join(run), run_style))
     return out
 
 
@@ -125,7 +138,7 @@ def header_segments() -> list[Segment]:
     out: list[Segment] = []
     for _key, label, width, right in COLUMNS:
         out.append(Segment(_fit(label, width, right), _HEADER))
-        out.append(_GAP)
+        out.append(Segment(" "))
     out.pop()
     return out
 
@@ -199,6 +212,8 @@ class FillTape(ScrollView, can_focus=True):
         self._published_count = 0
         self._strips: LRUCache[int, Strip] = LRUCache(1024)
         self._header_strip = Strip(header_segments())
+        self._strip_width = 0
+        self._base_style: Style | None = None
         self._header = 1 if show_header else 0
         self._fps = fps
         self._following = True
@@ -408,10 +423,19 @@ class FillTape(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._strips.clear()
+        self._base_style = None
 
     def render_line(self, y: int) -> Strip:
+        # Strips are cached already cropped to the width and on the widget's base style, so a
+        # line that stays in view, or scrolls by, costs a dict look-up per frame.
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        if width != self._strip_width:
+            self._strips.clear()
+            self._strip_width = width
+            self._base_style = None
+        base = self._base_style
+        if base is None:
+            base = self._base_style = self.rich_style
         if y < self._header:
             return self._header_strip.crop_extend(0, width, base)
         row = int(self.scroll_y) + y - self._header
@@ -423,12 +447,12 @@ class FillTape(ScrollView, can_focus=True):
             entry = self.entry(seq)
             if entry is None:
                 return Strip.blank(width, base)
-            strip = Strip(line_segments(entry))
+            strip = Strip(line_segments(entry), FIXED_WIDTH + cell_len(entry.text))
+            strip = strip.crop_extend(0, width, base)
             self._strips.set(seq, strip)
-        strip = strip.crop_extend(0, width, base)
         if seq == self._cursor:
             strip = strip.apply_style(self.get_component_rich_style("fill-tape--cursor"))
-        return strip.apply_offsets(0, row)
+        return strip
 
     def line_text(self, seq: int) -> str:
         """The plain text of one line as drawn (for tests and copying)."""
