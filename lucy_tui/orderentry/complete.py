@@ -58,8 +58,11 @@ _PRICE_CANDIDATES = (
 
 
 def _prefixed(cands, prefix: str) -> list[Candidate]:
-    p = prefix.casefold()
-    return [c for c in cands if c.insert.casefold().startswith(p) and c.insert.casefold() != p]
+    """Candidates the prefix begins, typed as is or with the keyboard in 한글 mode (ㅡ → m)."""
+    forms = {prefix.casefold(), vocab.latin(prefix)} if prefix else {""}
+    return [c for c in cands
+            if any(c.insert.casefold().startswith(p) and c.insert.casefold() != p
+                   for p in forms)]
 
 
 def _routes(ctx: EntryContext, prefix: str) -> list[Candidate]:
@@ -109,16 +112,16 @@ def complete(text: str, cursor: int, ctx: EntryContext, *,
 
     if not before:
         return done(_prefixed(_VERB_CANDIDATES, prefix))
-    kind = vocab.VERBS.get(before[0].text.casefold())
+    kind = vocab.verb(before[0].text)
     if kind is None:
         return done([])
     args = before[1:]
-    if args and args[-1].text.casefold() in vocab.ROUTE_WORDS:
+    if args and vocab.latin(args[-1].text) in vocab.ROUTE_WORDS:
         return done(_routes(ctx, prefix))
     if prefix.casefold().startswith(vocab.PLAN_PREFIX):
         return done(_routes(ctx, prefix))
     if kind in ("quote",) or (kind == "cancel" and args and
-                              args[0].text.casefold() in vocab.ALL_WORDS):
+                              vocab.latin(args[0].text) in vocab.ALL_WORDS):
         symbol_args = args if kind == "quote" else args[1:]
         start = symbol_args[0].start if symbol_args else current.start
         return done(_symbols(ctx, text[start:cursor]), start)

@@ -59,6 +59,7 @@ def test_keywords_after_the_size(ctx):
     assert inserts(complete("b 005930 100 n", 14, ctx)) == ["nxt"]
     assert "mkt" in inserts(complete("b 005930 100 m", 14, ctx))
     assert inserts(complete("b 005930 100 최", 14, ctx)) == ["최유리", "최우선"]
+    assert inserts(complete("b 005930 100 ㅑ", 14, ctx)) == ["ioc"]      # 한글 mode i
     everything = inserts(complete("b 005930 100 ", 13, ctx))
     assert {"mkt", "best", "top", "mid", "cond", "ioc", "fok", "krx", "nxt", "sor", "to"} <= \
         set(everything)
