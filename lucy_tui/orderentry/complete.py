@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from . import numbers, vocab
 from .commands import EntryContext
-from .grammar import Token, ends_symbol, route_text, tokenize
+from .grammar import MAX_LINE, Token, ends_symbol, route_text, tokenize
 
 SYMBOL_LIMIT = 10
 
@@ -97,6 +97,8 @@ def complete(text: str, cursor: int, ctx: EntryContext, *,
     (``Candidate("#3", "#3 매수 삼성전자 100 @71,000")`` or a local id); they are offered after
     ``c`` and ``a``, filtered by what was typed (the insert or any word of the label)."""
     cursor = max(0, min(cursor, len(text)))
+    if len(text) > MAX_LINE:
+        return Completion(cursor, cursor, [])
     current = Token("", cursor, cursor)
     before: list[Token] = []
     for tok in tokenize(text):

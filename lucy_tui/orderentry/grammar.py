@@ -49,6 +49,11 @@ __all__ = [
     "suggest", "tokenize",
 ]
 
+#: A command is one line of a few words: longer input is a paste gone wrong, and is refused
+#: before any work, so a keystroke never costs more than a few symbol lookups.
+MAX_LINE = 300
+#: The most words a name spans ("Samsung Electronics Co., Ltd." has four).
+MAX_NAME_WORDS = 6
 #: Up to this many instruments, an unknown symbol's error lists similar names (≈ 4 ms at 200).
 SUGGEST_MAX_UNIVERSE = 300
 VERB_HINT = "b 매수 · s 매도 · c 취소 · a 정정 · q 시세 · ? 도움말"
@@ -105,6 +110,9 @@ def parse(text: str, ctx: EntryContext) -> Command | EntryError:
 
 
 def _parse(text: str, ctx: EntryContext) -> Command:
+    if len(text) > MAX_LINE:
+        raise _fail(f"명령이 너무 깁니다 ({len(text):,}자, 최대 {MAX_LINE}자) — line too long",
+                    (MAX_LINE, len(text)))
     tokens = tokenize(text)
     end = (len(text), len(text))
     if not tokens:
@@ -164,11 +172,12 @@ def resolve_symbol(tokens: list[Token], text: str, ctx: EntryContext, *, need_si
         # An exact code is the whole symbol: spare the longer runs a search each.
         span = (tokens[0].start, tokens[0].end)
         return ctx.universe[tokens[0].text], span, tokens[1:]
+    most = min(len(tokens), MAX_NAME_WORDS)     # each run tried costs a universe search
     words = 1
-    while words < len(tokens) and not ends_symbol(tokens[words]):
+    while words < most and not ends_symbol(tokens[words]):
         words += 1
     longest = words
-    while longest < len(tokens) and not _ends_name(tokens[longest]):
+    while longest < most and not _ends_name(tokens[longest]):
         longest += 1
     error: _Fail | None = None
     # With a size needed, a run that would swallow the only number is tried last: then the

@@ -108,6 +108,11 @@ def test_nothing_for_unknown_verbs_and_numbers(ctx):
     assert inserts(complete("b 005930 10", 11, ctx)) == []
 
 
+def test_nothing_for_an_overlong_line(ctx):
+    text = "q " + "삼" * 400
+    assert complete(text, len(text), ctx).candidates == []
+
+
 def test_cursor_is_clamped(ctx):
     assert complete("b 0059", 99, ctx).end == 6
     assert complete("b 0059", -5, ctx).start == 0

@@ -303,3 +303,14 @@ def test_help_lines_parse_as_their_examples_say(ctx):
     for *_, example in ENTRIES:
         for line in example.split(" · "):
             assert not isinstance(parse(line, ctx), EntryError), line
+
+
+def test_a_pasted_page_is_refused_at_once(ctx):
+    import time
+    text = "b " + "삼성 " * 2000 + "1 @1"
+    start = time.perf_counter()
+    err = parse(text, ctx)
+    assert time.perf_counter() - start < 0.05
+    assert "너무 깁니다" in err.message and err.start == 300 and err.end == len(text)
+    long_name = "b " + "가 " * 50 + "1 @1"          # under the limit: a bounded number of lookups
+    assert isinstance(parse(long_name, ctx), EntryError)
