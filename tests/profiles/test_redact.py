@@ -60,3 +60,13 @@ def test_a_bad_format_string_is_kept_redacted_not_dropped():
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "bad %d", ("TopSecretValue42",), None)
     assert redact.RedactingFilter().filter(record)
     assert "TopSecretValue42" not in record.getMessage() and "bad %d" in record.getMessage()
+
+
+def test_every_cached_token_is_registered():
+    from datetime import datetime, timedelta
+
+    from lucy_tui.brokers.tokens import CachedToken
+
+    now = datetime(2026, 12, 4, 9, 0)
+    CachedToken("opaque-token-0123456789", "Bearer", now + timedelta(hours=1), now)
+    assert redact.redact("sent opaque-token-0123456789") == "sent «redacted»"
