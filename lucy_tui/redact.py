@@ -37,7 +37,7 @@ _SHAPES = (
     # "appsecret": "…"  /  'token': '…'  /  appkey=…  /  appsecret: …
     re.compile(rf"""(?i)(["']?\b(?:{_FIELDS})\b["']?\s*[:=]\s*["']?)([^"'\s,&}}]+)"""),
     # Authorization: Bearer …  (headers dumped by a library)
-    re.compile(r"(?i)(\b(?:bearer|basic)\s+)([A-Za-z0-9._~+/=-]{8,})"),
+    re.compile(r"(\b[Bb]earer\s+)([A-Za-z0-9._~+/=-]{8,})"),
     # a JWT anywhere
     re.compile(r"()(eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,})"),
 )

@@ -161,14 +161,20 @@ class Secrets:
         app_key, app_secret = app_key.strip(), app_secret.strip()
         if not app_key or not app_secret:
             raise SecretsError("both the app key and the app secret are needed")
+        self.check_storable(profile, broker)
+        redact.register(app_key, app_secret)
+        self._call("set_password", SERVICE, entry_name(profile, broker),
+                   json.dumps({"app_key": app_key, "app_secret": app_secret}))
+
+    def check_storable(self, profile: str, broker: str) -> None:
+        """Raise, with what to do instead, unless :meth:`set` can store for this pair — so a
+        user is told before typing a secret that cannot be kept."""
         if self.mode == "env":
             key_var, secret_var = env_names(profile, broker)
             raise SecretsError(f"secrets = \"env\": Lucy reads {key_var} and {secret_var} from the "
                                "environment and stores nothing; set them there, or switch to "
                                "secrets = \"keyring\"")
-        redact.register(app_key, app_secret)
-        self._call("set_password", SERVICE, entry_name(profile, broker),
-                   json.dumps({"app_key": app_key, "app_secret": app_secret}))
+        self._backend()
 
     def delete(self, profile: str, broker: str) -> None:
         """Forget the entry (nothing to do in env mode, nor when there is none)."""
@@ -186,6 +192,9 @@ class Secrets:
 
     async def aset(self, profile: str, broker: str, app_key: str, app_secret: str) -> None:
         await asyncio.to_thread(self.set, profile, broker, app_key, app_secret)
+
+    async def acheck_storable(self, profile: str, broker: str) -> None:
+        await asyncio.to_thread(self.check_storable, profile, broker)
 
     async def adelete(self, profile: str, broker: str) -> None:
         await asyncio.to_thread(self.delete, profile, broker)

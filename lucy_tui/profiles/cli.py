@@ -278,10 +278,7 @@ def _remove(args, store: ProfileStore, secrets: Secrets) -> int:
 
 def _set_secret(args, store: ProfileStore, secrets: Secrets) -> int:
     profile = _unlock(store, args.name)
-    if secrets.mode == "keyring":
-        secrets.backend_name()      # no backend: say so before the user types anything
-    else:
-        secrets.set(profile.name, args.broker, "-", "-")   # raises: env mode stores nothing
+    secrets.check_storable(profile.name, args.broker)   # say so before anything is typed
     broker = args.broker.upper()
     app_key = getpass(f"{broker} app key for {profile.name!r} (hidden): ").strip()
     app_secret = getpass(f"{broker} app secret for {profile.name!r} (hidden): ").strip()

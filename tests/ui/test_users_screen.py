@@ -153,6 +153,7 @@ async def test_switching_to_real_asks_and_shows_it(store, keyring_backend):
         env = screen.query_one(DataTable).get_cell("main", "environment")
         assert "kis REAL" in env.plain and any("red" in str(s.style) for s in env.spans)
         assert app.changes[-1].profile.is_real
+        assert store.get("main").brokers == ("kis",)     # LS's switch stayed off: not added
 
 
 async def test_set_secret_goes_to_the_keyring_hidden(store, keyring_backend):

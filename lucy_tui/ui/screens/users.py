@@ -135,6 +135,16 @@ class ProfileForm(_Modal):
     def _cancel(self) -> None:
         self.dismiss(None)
 
+    def _environments(self):
+        # A broker the profile does not use gets no "mock" entry just because the form shows
+        # its switch: that would list it among the profile's brokers (and its secrets).
+        before = dict(self.profile.environments) if self.profile else {}
+        for b in BROKERS:
+            if self.query_one(f"#real-{b}", Switch).value:
+                yield b, "real"
+            elif b in before:
+                yield b, "mock"
+
     def _read(self) -> Profile:
         def number(field: str) -> int:
             raw = self.query_one(f"#{field}", Input).value.strip()
@@ -155,9 +165,7 @@ class ProfileForm(_Modal):
             accounts=tuple(parse_account(x) for x in lines("accounts")),
             plans=tuple(parse_plan(x) for x in lines("plans")),
             limits=Limits(number("max-qty"), number("max-value"), number("confirm-value")),
-            environments=tuple(
-                (b, "real" if self.query_one(f"#real-{b}", Switch).value else "mock")
-                for b in BROKERS),
+            environments=tuple(self._environments()),
             hts_ids=tuple((b, self.query_one(f"#hts-{b}", Input).value) for b in BROKERS),
             password_hash=self.profile.password_hash if self.profile else None,
         )
@@ -518,8 +526,8 @@ class UsersScreen(Screen):
                              "stores nothing")
             return
         try:
-            await self._backend_ok()
-        except SecretsUnavailable as exc:
+            await self.secrets.acheck_storable(p.name, BROKERS[0])
+        except SecretsError as exc:
             self.notify_user(str(exc), error=True)
             return
         if not await self._unlock(p):
@@ -540,11 +548,6 @@ class UsersScreen(Screen):
         self.notify_user(f"stored the {broker.upper()} app key and secret of {p.name} in the "
                          "keyring")
         self._check_secrets()
-
-    async def _backend_ok(self) -> None:
-        import asyncio
-
-        await asyncio.to_thread(self.secrets.backend_name)
 
     @work(exclusive=True, group="users")
     async def action_password(self) -> None:
