@@ -53,8 +53,16 @@ class AccountSpec:
             raise ProfileError(f"account number {self.number!r}: expected 4-20 digits")
         if self.product and not re.fullmatch(r"[0-9]{1,4}", self.product):
             raise ProfileError(f"account product code {self.product!r}: expected 1-4 digits")
-        if self.broker == "kis" and not self.product:
-            object.__setattr__(self, "product", "01")     # the usual 종합 product
+        if self.broker == "kis":
+            if len(self.number) == 10 and not self.product:     # CANO and product run together
+                object.__setattr__(self, "product", self.number[8:])
+                object.__setattr__(self, "number", self.number[:8])
+            if not self.product:
+                object.__setattr__(self, "product", "01")     # the usual 종합 product
+            if len(self.number) != 8 or len(self.product) != 2:
+                raise ProfileError(f"KIS account {self.number}-{self.product}: expected the "
+                                   "8-digit account number and the 2-digit product code, "
+                                   "e.g. 50123456-01")
         if not self.label:
             object.__setattr__(self, "label", f"{self.broker}{self.number[-4:]}")
         if not LABEL.fullmatch(self.label):

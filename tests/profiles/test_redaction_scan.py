@@ -18,10 +18,13 @@ from pathlib import Path
 from lucy_tui import redact
 from lucy_tui.domain.model import OrderStatus, Side
 from lucy_tui.engine import Engine, PlaceOrder
-from lucy_tui.engine.allocation import Leg, Plan
 from lucy_tui.engine.export import fills_csv, orders_csv
 from lucy_tui.secrets import Secrets
-from support.engine import CODE, COUNTERPARTY, PRICE, kis_broker, ls_broker, make_sim, wait_for
+from lucy_tui.brokers.kis import KisBroker
+from lucy_tui.brokers.ls.client import LsBroker
+from lucy_tui.profiles import Profile, ProfileStore, parse_account, parse_plan
+from lucy_tui.profiles.connect import broker_settings
+from support.engine import CODE, COUNTERPARTY, FAST, LS_FAST, PRICE, make_sim, wait_for
 
 
 async def test_nothing_lucy_writes_holds_a_secret_or_a_token(tmp_path, monkeypatch, memory_keyring):
@@ -47,17 +50,30 @@ async def test_nothing_lucy_writes_holds_a_secret_or_a_token(tmp_path, monkeypat
         async with make_sim() as sim:
             creds = sim.credentials
             kis_c, ls_c = creds["kis"]["mock"], creds["ls"]["mock"]
-            # The way Lucy gets them: stored in the keyring, read back through lucy_tui.secrets.
+            # The way Lucy gets them: a profile in the store, its secrets in the keyring, the
+            # broker settings built from both.
             secrets = Secrets()
+            store = ProfileStore()
+            store.add(Profile("demo", hts_ids=(("kis", kis_c["hts_id"]),), accounts=(
+                parse_account(f"kis:{kis_c['accounts'][0]}:fundA"),
+                parse_account(f"kis:{kis_c['accounts'][1]}:fundB"),
+                parse_account(f"ls:{ls_c['account']}:fundC")),
+                plans=(parse_plan("core=fundA:60,fundB:40"),)))
             secrets.set("demo", "kis", kis_c["app_key"], kis_c["app_secret"])
             secrets.set("demo", "ls", ls_c["app_key"], ls_c["app_secret"])
-            assert secrets.get("demo", "kis").app_secret == kis_c["app_secret"]
-            assert secrets.get("demo", "ls").app_secret == ls_c["app_secret"]
-
-            kis = kis_broker(sim, cache)       # tokens under <cache>/lucy/tokens
-            ls = ls_broker(sim, cache)
+            profile = store.get("demo")
+            store.close()
+            settings = await broker_settings(profile, secrets, {
+                "kis": dict(rest_url=sim.urls["kis"]["rest"],
+                            ws_url=sim.urls["kis"]["ws"] + "/tryitout", rate_limit=FAST,
+                            reconnect_initial=0.05, reconnect_max=0.3),
+                "ls": dict(rest_url=sim.urls["ls"]["rest"], ws_url=sim.urls["ls"]["ws"],
+                           token_issue_interval=0.5, token_max_wait=3.0, rate_backoff=0.05,
+                           reconnect_initial=0.05, reconnect_max=0.3, tr_limits=dict(LS_FAST)),
+            })
+            kis, ls = KisBroker(settings["kis"]), LsBroker(settings["ls"])
             engine = Engine(journal_dir=data / "journal", journal_fsync=False,
-                            plans=(Plan("core", (Leg(kis.accounts[0], 60), Leg(kis.accounts[1], 40))),))
+                            limits=profile.risk_limits(), plans=profile.engine_plans())
             engine.add_broker(kis)
             engine.add_broker(ls)
             await engine.start()
@@ -92,8 +108,7 @@ async def test_nothing_lucy_writes_holds_a_secret_or_a_token(tmp_path, monkeypat
         logging.getLogger().removeHandler(handler)
         handler.close()
 
-    # KIS caches under <cache>/lucy/tokens, the LS helper under <cache>/lucy/ls-tokens.
-    token_files = sorted(p for p in cache.rglob("*.json") if p.parent.name.endswith("tokens"))
+    token_files = sorted((cache / "tokens").glob("*.json"))
     tokens = {json.loads(p.read_text())["access_token"] for p in token_files}
     assert len(tokens) == 2, token_files                    # one KIS and one LS token were used
     never = {"app key": {kis_c["app_key"], ls_c["app_key"]},
