@@ -1,7 +1,7 @@
 """Profile passwords: salted scrypt hashes, and the back-off after failed attempts.
 
 Only the hash is kept: ``scrypt$<log2 n>$<r>$<p>$<salt hex>$<hash hex>``, so the cost can be
-raised later without breaking stored hashes. n = 2**15 costs ~90 ms on this machine's cores —
+raised later without breaking stored hashes. n = 2**15 costs 90-230 ms on this machine (2 cores, idle to busy) —
 slow enough to hurt guessing, and the reason the store verifies in a worker thread.
 """
 

@@ -149,3 +149,14 @@ def test_damaged_file_is_a_clear_error(tmp_path):
     path.write_text("{not json")
     with pytest.raises(ProfileError, match="not a readable profile store"):
         ProfileStore(path)
+
+
+async def test_async_writes(tmp_path):
+    store = ProfileStore(tmp_path / "p.json")
+    await store.aadd(Profile("a"))
+    with pytest.raises(RealNeedsConfirmation):
+        await store.aupdate(Profile("a", environments=(("kis", "real"),)))
+    await store.aupdate(Profile("a", environments=(("kis", "real"),)), confirm_real=True)
+    assert store.get("a").is_real
+    await store.aremove("a")
+    assert store.names() == []

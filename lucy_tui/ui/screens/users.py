@@ -1,9 +1,9 @@
 """The Users screen: profiles listed, and added, edited, removed, given secrets and passwords
 by keyboard — what ``lucy profile`` does on the command line.
 
-Keyring calls and password hashing can block (D-Bus, scrypt), so they run in worker threads
-through the ``a``-methods of the store and of :class:`~lucy_tui.secrets.Secrets`; the profile
-file itself is a few kilobytes and is read on the loop. Each action is one worker that walks
+Keyring calls, password hashing and profile-file writes can block (D-Bus, scrypt, a file
+rewrite), so they run in worker threads through the ``a``-methods of the store and of
+:class:`~lucy_tui.secrets.Secrets`; reading the profiles (a few kilobytes) stays on the loop. Each action is one worker that walks
 its modals in order (password → form → real-money confirmation), so the steps read top to
 bottom. Saved or removed profiles are announced with :class:`UsersScreen.Changed`, so the
 console can update its banner (real money is shown in red everywhere).
@@ -450,14 +450,14 @@ class UsersScreen(Screen):
 
     async def _save(self, profile: Profile, *, adding: bool) -> Profile | None:
         """Save through the store; a real-money switch asks first. ProfileError propagates."""
-        save = self.store.add if adding else self.store.update
+        save = self.store.aadd if adding else self.store.aupdate
         try:
-            return save(profile)
+            return await save(profile)
         except RealNeedsConfirmation as exc:
             if not await self.app.push_screen_wait(ConfirmReal(exc.name, exc.brokers)):
                 self.notify_user(f"not saved: {exc.name} stays as it was")
                 return None
-            return save(profile, confirm_real=True)
+            return await save(profile, confirm_real=True)
 
     async def _form_loop(self, profile: Profile | None, *, adding: bool) -> None:
         error = ""
@@ -502,7 +502,7 @@ class UsersScreen(Screen):
                    [("y", "yes, remove it", True), ("n", "no", False)]))
         if not sure:
             return
-        self.store.remove(p.name)
+        await self.store.aremove(p.name)
         left = []
         for broker in BROKERS:
             try:
