@@ -13,7 +13,6 @@ import json
 import logging
 import stat
 import tempfile
-from pathlib import Path
 
 from lucy_tui import redact
 from lucy_tui.domain.model import OrderStatus, Side

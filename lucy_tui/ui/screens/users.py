@@ -34,12 +34,16 @@ REAL_STYLE = "bold white on red"
 
 
 def environment_text(profile: Profile) -> Text:
+    """``kis REAL ls mock``, real in white on red: what the console shows wherever a profile
+    is named."""
+    if not profile.brokers:
+        return Text("no brokers", style="dim")
     text = Text()
-    for broker in profile.brokers or BROKERS:
+    for broker in profile.brokers:
         if text:
             text.append(" ")
         if profile.environment(broker) == "real":
-            text.append(f"{broker} REAL", style=REAL_STYLE)
+            text.append(f" {broker} REAL ", style=REAL_STYLE)
         else:
             text.append(f"{broker} mock")
     return text
@@ -71,11 +75,12 @@ class ProfileForm(_Modal):
     """Every setting of a profile; returns the Profile (no password: that has its own modal)."""
 
     DEFAULT_CSS = """
-    ProfileForm Grid { grid-size: 4; grid-columns: 14 1fr 14 1fr; grid-rows: auto;
-                       grid-gutter: 0 1; height: auto; }
-    ProfileForm Grid Label { padding-top: 1; }
-    ProfileForm TextArea { height: 5; }
-    ProfileForm VerticalScroll { height: auto; max-height: 40; }
+    ProfileForm Grid { grid-size: 4; grid-columns: 14 1fr 14 1fr; grid-rows: 1;
+                       grid-gutter: 0 1; height: auto; margin-bottom: 1; }
+    ProfileForm Switch { height: 1; border: none; padding: 0; width: auto; }
+    ProfileForm TextArea { height: 4; margin-bottom: 1; }
+    ProfileForm > Vertical { height: 95%; max-height: 32; }
+    ProfileForm VerticalScroll { height: 1fr; }
     """
     BINDINGS = [Binding("ctrl+s", "save", "Save")]
 
@@ -91,7 +96,7 @@ class ProfileForm(_Modal):
             with VerticalScroll():
                 with Grid():
                     yield Label("Name")
-                    yield Input(self.profile.name if self.profile else "", id="name", disabled=self.editing,
+                    yield Input(self.profile.name if self.profile else "", id="name", compact=True, disabled=self.editing,
                                 placeholder="letters, digits, - or _")
                     yield Label("")
                     yield Label("")
@@ -99,25 +104,26 @@ class ProfileForm(_Modal):
                         yield Label(f"{broker.upper()} real")
                         yield Switch(p.environment(broker) == "real", id=f"real-{broker}")
                         yield Label(f"{broker.upper()} HTS id")
-                        yield Input(p.hts_id(broker), id=f"hts-{broker}")
+                        yield Input(p.hts_id(broker), id=f"hts-{broker}", compact=True)
                     yield Label("Max qty")
-                    yield Input(str(lim.max_qty or ""), id="max-qty", type="integer",
+                    yield Input(str(lim.max_qty or ""), id="max-qty", type="integer", compact=True,
                                 placeholder="shares, empty: none")
                     yield Label("Max value")
-                    yield Input(str(lim.max_value or ""), id="max-value", type="integer",
+                    yield Input(str(lim.max_value or ""), id="max-value", type="integer", compact=True,
                                 placeholder="KRW, empty: none")
                     yield Label("Confirm above")
-                    yield Input(str(lim.confirm_value or ""), id="confirm-value", type="integer",
+                    yield Input(str(lim.confirm_value or ""), id="confirm-value", type="integer", compact=True,
                                 placeholder="KRW, empty: never")
                 yield Label("Accounts, one a line: BROKER:NUMBER[-PRODUCT]:LABEL[:FUND]")
                 yield TextArea("\n".join(a.text() for a in p.accounts), id="accounts",
-                               soft_wrap=False)
+                               soft_wrap=False, compact=True)
                 yield Label("Plans, one a line: NAME=LABEL:WEIGHT,LABEL:WEIGHT")
-                yield TextArea("\n".join(pl.text() for pl in p.plans), id="plans", soft_wrap=False)
+                yield TextArea("\n".join(pl.text() for pl in p.plans), id="plans", soft_wrap=False,
+                               compact=True)
             yield Static(self.initial_error, id="error", classes="error")
             with Horizontal(classes="buttons"):
-                yield Button("Save (ctrl+s)", id="save", variant="primary")
-                yield Button("Cancel (esc)", id="cancel")
+                yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
+                yield Button("Cancel (esc)", id="cancel", compact=True)
 
     def on_mount(self) -> None:
         (self.query_one("#hts-kis") if self.editing else self.query_one("#name")).focus()
@@ -314,7 +320,7 @@ class UsersScreen(Screen):
         profile: Profile | None
         removed: str = ""
 
-    COLUMNS = ("profile", "environment", "accounts", "plans", "limits", "secrets", "password")
+    COLUMNS = ("profile", "environment", "secrets", "password", "accounts", "plans", "limits")
 
     def __init__(self, store: ProfileStore, secrets: Secrets, **kw):
         super().__init__(**kw)
@@ -358,8 +364,8 @@ class UsersScreen(Screen):
                                       f"confirm>{lim.confirm_value:,}" if lim.confirm_value else "")
                           if x) or "-"
         return [Text(p.name, style="bold red" if p.is_real else "bold"), environment_text(p),
-                str(len(p.accounts)), ", ".join(pl.name for pl in p.plans) or "-", limits,
-                self._secrets_text(p), "set" if p.has_password else "-"]
+                self._secrets_text(p), "set" if p.has_password else "-", str(len(p.accounts)),
+                ", ".join(pl.name for pl in p.plans) or "-", limits]
 
     def _secrets_text(self, p: Profile) -> Text:
         text = Text()
@@ -394,7 +400,10 @@ class UsersScreen(Screen):
         banner.set_class(p.is_real, "shown")
         banner.update(f" REAL MONEY — {p.name}: {', '.join(b.upper() for b in p.real_brokers)} "
                       "trade on the live market" if p.is_real else "")
-        lines = [Text.assemble((p.name, "bold"), "  ", environment_text(p))]
+        head = Text(p.name, style="bold")
+        head.append("   ")
+        head.append_text(environment_text(p))
+        lines = [head]
         for a in p.accounts:
             lines.append(Text(f"  account {a.text()}"))
         for pl in p.plans:
@@ -425,7 +434,7 @@ class UsersScreen(Screen):
         table = self.query_one(DataTable)
         for p in self.profiles.values():
             if p.name in {k.value for k in table.rows}:
-                table.update_cell(p.name, "secrets", self._secrets_text(p))
+                table.update_cell(p.name, "secrets", self._secrets_text(p), update_width=True)
         if problem:
             self.notify_user(problem, error=True)
 
