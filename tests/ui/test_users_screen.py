@@ -18,6 +18,7 @@ class Host(App):
     def __init__(self, store: ProfileStore, secrets: Secrets):
         super().__init__()
         self.store, self.secrets, self.changes = store, secrets, []
+        self.animation_level = "none"
 
     def on_mount(self) -> None:
         self.push_screen(UsersScreen(self.store, self.secrets))
