@@ -131,19 +131,19 @@ def _list(args, store: ProfileStore, secrets: Secrets) -> int:
         for plan in p.plans:
             print(f"  plan    {plan.text()}")
         lim = p.limits
-        print(f"  limits  max qty {_num(lim.max_qty)}, max value {_num(lim.max_value)} KRW, "
-              f"confirm above {_num(lim.confirm_value)} KRW")
+        print(f"  limits  max qty {_num(lim.max_qty)}, max value {_num(lim.max_value, ' KRW')}, "
+              f"confirm above {_num(lim.confirm_value, ' KRW')}")
         for b in p.brokers:
             hts = f", HTS id {p.hts_id(b)}" if p.hts_id(b) else ""
             state = "keyring unavailable" if holder is None else _secret_state(secrets, p.name, b)
-            print(f"  {b}     secret {state}{hts}")
+            print(f"  {b:<7} secret {state}{hts}")
     if holder is None and secrets.mode == "keyring":
         print(f"\nnote: {SecretsUnavailable()}", file=sys.stderr)
     return 0
 
 
-def _num(value: int) -> str:
-    return f"{value:,}" if value else "-"
+def _num(value: int, unit: str = "") -> str:
+    return f"{value:,}{unit}" if value else "none"
 
 
 def _secret_state(secrets: Secrets, profile: str, broker: str) -> str:

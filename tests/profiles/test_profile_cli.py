@@ -50,7 +50,7 @@ def test_add_list_edit_remove(memory_keyring, prompts, capsys):
     assert lucy("list") == 0
     out = capsys.readouterr().out
     for words in ("main  kis=mock ls=mock", "account kis:12345678-01:fundA:Alpha Fund",
-                  "plan    core=fundA:60,fundB:40", "max qty 5,000", "kis     secret missing"):
+                  "plan    core=fundA:60,fundB:40", "max qty 5,000", "confirm above 20,000,000 KRW", "kis     secret missing"):
         assert words in out, words
 
     assert lucy("edit", "main", "--remove-plan", "core", "--remove-account", "fundB",

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, strategies as st
 
 from lucy_tui.domain.model import AccountRef
 from lucy_tui.engine.allocation import split_quantity
@@ -91,3 +92,31 @@ def test_plan_weights_are_decimals():
     with pytest.raises(ProfileError):
         Limits(max_qty=-1)
     assert AccountSpec("ls", "1234").label == "ls1234"
+
+labels = st.from_regex(r"[A-Za-z가-힣][A-Za-z0-9가-힣_]{0,10}", fullmatch=True)
+
+
+@st.composite
+def profiles(draw):
+    accounts = []
+    for i, label in enumerate(draw(st.lists(labels, min_size=0, max_size=4, unique=True))):
+        broker = draw(st.sampled_from(["kis", "ls"]))
+        number = f"{50000000 + i}" if broker == "kis" else f"5550123450{i}"
+        fund = draw(st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=12)).strip()
+        accounts.append(AccountSpec(broker, number, "", label, fund))
+    plans = ()
+    if accounts:
+        legs = tuple((a.label, Decimal(draw(st.integers(1, 100)))) for a in accounts)
+        plans = (PlanSpec("p1", legs),)
+    envs = tuple((b, draw(st.sampled_from(["mock", "real"]))) for b in
+                 draw(st.lists(st.sampled_from(["kis", "ls"]), unique=True)))
+    limits = Limits(*(draw(st.integers(0, 10**12)) for _ in range(3)))
+    return Profile(draw(st.from_regex(r"[a-z][a-z0-9_-]{0,8}", fullmatch=True)),
+                   tuple(accounts), plans, limits, envs)
+
+
+@given(profiles())
+def test_any_profile_survives_its_document_and_text_forms(p):
+    assert from_doc(to_doc(p)) == p
+    assert tuple(parse_account(a.text()) for a in p.accounts) == p.accounts
+    assert tuple(parse_plan(pl.text()) for pl in p.plans) == p.plans
