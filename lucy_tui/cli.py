@@ -39,6 +39,14 @@ def build_parser() -> argparse.ArgumentParser:
     lookup.add_argument("query", nargs="+", help="what to look for")
     lookup.add_argument("-n", "--limit", type=int, default=20, help="at most this many results")
 
+    from .profiles import cli as profile_cli
+
+    profile = commands.add_parser(
+        "profile", help="manage profiles: brokers, accounts, plans, limits and secrets",
+        description="Profiles hold one person's brokers, accounts, plans and limits. App keys and "
+                    "secrets go to the OS keyring and are typed at a hidden prompt.")
+    profile_cli.add_arguments(profile)
+
     from .sim import cli as sim_cli
 
     sim = commands.add_parser("sim", help="run the broker simulators in the foreground")
@@ -59,6 +67,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "lookup":
         return _lookup(" ".join(args.query), args.limit)
+    if args.command == "profile":
+        from .profiles import cli as profile_cli
+
+        return profile_cli.run(args, cfg.general.secrets)
     if args.command == "sim":
         import asyncio
 
