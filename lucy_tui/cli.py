@@ -95,14 +95,25 @@ def _lookup(query: str, limit: int) -> int:
 
 
 def _console(cfg, *, demo: bool) -> int:
-    if cfg.general.environment != "demo" and not demo:
-        print(f"lucy: environment '{cfg.general.environment}' needs broker connections, which this "
-              "version does not have yet; run `lucy --demo` or set general.environment = \"demo\".",
-              file=sys.stderr)
-        return 2
     from .ui.app import LucyApp
 
-    LucyApp(cfg).run()
+    profiles = None
+    if cfg.general.environment != "demo" and not demo:
+        from .profiles.store import ProfileStore
+        from .secrets import Secrets
+        from .ui.screens.login import stored_choices
+
+        try:
+            profiles = stored_choices(ProfileStore(), Secrets(cfg.general.secrets))
+        except Exception as exc:      # a damaged profile store is reported, never a traceback
+            print(f"lucy: cannot read the profiles: {exc}", file=sys.stderr)
+            return 2
+        if not profiles:
+            print("lucy: no profile yet. Add one with `lucy profile add NAME --account "
+                  "kis:50123456-01:fundA ...` (see `lucy profile add --help`), or run `lucy --demo`.",
+                  file=sys.stderr)
+            return 2
+    LucyApp(cfg, profiles=profiles).run()
     return 0
 
 
