@@ -275,3 +275,24 @@ async def test_what_is_drawn_follows_the_updates(fast, monkeypatch):
         assert after[0] == before[0] and after[2] == before[2]
         assert "37" in after[1] and "63" in after[1] and "부분체결" in after[1]
         assert "부분체결" not in before[1]
+
+
+async def test_a_parent_row_says_where_its_legs_stand_together():
+    desk = Desk()
+    app = Host()
+    async with app.run_test(size=(160, 30)) as pilot:
+        blotter = app.query_one(Blotter)
+        pid, (a, b), events = desk.parent("split", "005930", Side.BUY, 71_000,
+                                          [(FUND_A, 70), (FUND_B, 30)])
+        blotter.apply(events)
+        await pilot.pause(0.15)
+        assert row(blotter, pid)["status"] == "대기 2계좌"
+        blotter.apply(desk.ack(a, "1") + desk.ack(b, "2") + desk.fill(a, 70, 71_000))
+        await pilot.pause(0.15)
+        cell = blotter.get_cell(pid, "status")
+        assert str(cell) == "진행 2계좌" and str(cell.style) == STATUS_COLOURS["working"]
+        blotter.apply(desk.fill(b, 30, 71_000))
+        await pilot.pause(0.15)
+        cell = blotter.get_cell(pid, "status")
+        assert str(cell) == "체결 2계좌" and str(cell.style) == STATUS_COLOURS["filled"]
+        assert (row(blotter, pid)["filled"], row(blotter, pid)["avg"]) == ("100", "71,000")

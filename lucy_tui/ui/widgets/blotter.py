@@ -1,10 +1,12 @@
 """Today's orders: one row per order, updated in place by local id.
 
 ``apply(events)`` only folds engine events into the blotter's own state and marks rows dirty; a
-timer at the frame rate writes the dirty rows inside one ``batch_update``, changing only the
-cells whose text changed, with ``update_width=False`` and fixed column widths, so a burst of
-fills never re-measures columns (Textual #2187, #5273, #6457). A hidden blotter is not written
-to; it catches up when shown.
+timer at 10 Hz writes the dirty rows inside one ``batch_update``, changing only the cells whose
+text or colour changed. Columns have fixed widths and nothing re-measures them, and a changed
+cell re-renders only itself, not the whole visible table (Textual #2187, #5273, #6457; see
+``Blotter._write``). Rows are added at most ``ROWS_PER_FRAME`` a frame, so a day's book restored
+at start-up, or a filter change, never stalls the loop. A hidden blotter is not written to; it
+catches up when shown.
 
 Allocation parents are a row with ▸/▾ and their legs indented below when expanded. Every order
 (parents and legs too) gets a number on first sight, stable for the day whatever the filter,
@@ -33,11 +35,11 @@ from ..tape_model import avg_krw, kst
 from .frames import in_view
 
 DEFAULT_FPS = 10
-#: Whether cell writes may use the row-level cache invalidation (see ``Blotter._write``).
+ROWS_PER_FRAME = 200
+#: Whether cell writes may use the cell-level cache invalidation (see ``Blotter._write``).
 _FAST_CELLS = True
 _DATA_TABLE_INTERNALS = ("_data", "_row_locations", "_cell_render_cache", "_row_render_cache",
                          "_row_renderable_cache", "_line_cache")
-ROWS_PER_FRAME = 200
 
 PENDING, WORKING, FILLED, CANCELLED, REJECTED = (
     "pending", "working", "filled", "cancelled", "rejected")
@@ -48,6 +50,9 @@ STATUS_COLOURS = {
     PENDING: "#ffaf00", WORKING: "#5f87ff", FILLED: "#5fd75f", CANCELLED: "#c8a07a",
     REJECTED: "#ff5f5f",
 }
+
+#: What a parent's status cell says for each group (a parent has no broker status of its own).
+GROUP_KO = {PENDING: "대기", WORKING: "진행", FILLED: "체결", CANCELLED: "취소", REJECTED: "거부"}
 
 STATUS_GROUP = {
     OrderStatus.PENDING_NEW: PENDING, OrderStatus.PENDING_CANCEL: PENDING,
@@ -322,7 +327,7 @@ class Blotter(DataTable):
             _r(avg_krw(avg)),
             _r(f"{leaves:,}"),
             _r(f"{closed:,}" if closed else ""),
-            _l(f"배분 {legs}건", style=STATUS_COLOURS[group]),
+            _l(f"{GROUP_KO[group]} {legs}계좌", style=STATUS_COLOURS[group]),
             _l(parent_id, style="dim"),
         )
 
