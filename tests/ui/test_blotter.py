@@ -37,7 +37,8 @@ def row(blotter: Blotter, key: str) -> dict[str, str]:
 def assert_invariant(blotter: Blotter) -> None:
     for key in blotter.shown_keys:
         cells = row(blotter, key)
-        num = {k: int(cells[k].replace(",", "") or 0) for k in ("qty", "filled", "leaves", "closed")}
+        num = {k: int(cells[k].replace(",", "") or 0)
+               for k in ("qty", "filled", "leaves", "closed")}
         assert num["qty"] == num["filled"] + num["leaves"] + num["closed"], (key, cells)
 
 
@@ -132,7 +133,8 @@ async def test_parents_expand_and_collapse_with_their_legs_indented_below():
         await pilot.pause(0.1)
         assert blotter.shown_keys == [before, pid, leg_a, leg_b, after]
         assert row(blotter, pid)["no"].startswith("▾")
-        assert row(blotter, leg_a)["account"] == "└ fundA" and row(blotter, leg_b)["account"] == "└ fundB"
+        assert row(blotter, leg_a)["account"] == "└ fundA"
+        assert row(blotter, leg_b)["account"] == "└ fundB"
         assert blotter.selected_local_id == pid
         assert_invariant(blotter)
         await pilot.press("down", "left")                  # collapse from a leg

@@ -160,7 +160,8 @@ async def test_cursor_selects_lines_and_pauses_the_tape():
         assert ("follow", False) in app.messages and not tape.following
         await pilot.press("up", "up")
         await pilot.pause()
-        assert app.messages[-1][1].order_no == "0000000097" and tape.selected.order_no == "0000000097"
+        assert app.messages[-1][1].order_no == "0000000097"
+        assert tape.selected.order_no == "0000000097"
         tape.append(fills(50, start=100))
         await pilot.pause(0.2)
         assert tape.selected.order_no == "0000000097"     # the cursor stays on its line

@@ -511,11 +511,11 @@ class Blotter(DataTable):
         """Write changed cells, re-rendering only them (and assembling only their rows).
 
         ``DataTable.update_cell`` bumps one update counter that every render cache is keyed
-        on, so one changed cell makes the table re-render every visible cell: measured 70-100 ms
-        for 50 rows × 15 columns, which at the frame rate is more than the whole loop has
-        (Textual #6457, #5273). Here the data is written and only the changed cells' cache
-        entries (and their rows' and lines') are dropped. This leans on DataTable's private caches (Textual 8.2); if they
-        are not there, it falls back to ``update_cell``.
+        on, so one changed cell makes the table re-render every visible cell: measured 70-100
+        ms for 50 rows × 15 columns, more than a frame has (Textual #6457, #5273). Here the
+        data is written and only the changed cells' cache entries (and their rows' and lines')
+        are dropped. This leans on DataTable's private caches (Textual 8.2); if they are not
+        there, it falls back to ``update_cell``, and a test draws the table both ways.
         """
         if not changes:
             return
