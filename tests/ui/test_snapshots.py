@@ -21,6 +21,10 @@ def demo_app() -> LucyApp:
 async def _idle(pilot) -> None:
     """Everything that arrives by itself has arrived: the second balance round and ticks."""
     await until(pilot, lambda: all(v.refreshed for v in pilot.app.desk.accounts()))
+    from textual.widgets import Input
+
+    for field in pilot.app.screen.query(Input):
+        field.cursor_blink = False      # a blinking cursor is on or off by the millisecond
     await pilot.pause(0.4)
     await pilot.wait_for_scheduled_animations()
 
