@@ -97,6 +97,8 @@ class RealtimeSession:
         finally:
             if self._acks.get(pair) is future:
                 del self._acks[pair]
+            if not future.done():
+                future.cancel()      # the asker is gone (closing): nobody would read its answer
 
     def _pending(self, tr: str, key: str) -> asyncio.Future | None:
         """The request an answer for (tr, key) belongs to; an answer that does not echo the key
@@ -204,6 +206,8 @@ class RealtimeSession:
                 if not future.done():
                     future.set_exception(
                         BrokerError("the realtime session closed", broker=self.broker))
+                    # Marked as read: at shutdown the asker may never run again to read it.
+                    future.exception()
 
     async def _read_frames(self, ws: ClientConnection) -> None:
         raise NotImplementedError
