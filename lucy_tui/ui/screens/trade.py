@@ -25,6 +25,7 @@ from ..widgets.tape import FillTape
 from .entry import EntryDesk
 
 OK, WARN, ERR, DIM = "#5fd75f", "#ffaf00", "#ff5f5f", "dim"
+CHAIN_LINES, CHAIN_HEAD = 40, 4
 
 
 class _Names:
@@ -162,7 +163,12 @@ class TradeScreen(Screen):
         order = self.entry.order_or_parent(local_id)
         code = getattr(order, "code", "")
         inst = self.app.universe.get(code) if code else None
-        self.query_one(OrderChain).show(self.entry.tape_history(local_id),
+        history = self.entry.tape_history(local_id)
+        if len(history) > CHAIN_LINES:
+            # An order filled a share at a time has thousands of lines; the chain shows how it
+            # began and the latest, the totals come from the order itself.
+            history = history[:CHAIN_HEAD] + history[-(CHAIN_LINES - CHAIN_HEAD):]
+        self.query_one(OrderChain).show(history,
                                         order if hasattr(order, "status") else None,
                                         inst.name if inst else "")
         if code and quote:
