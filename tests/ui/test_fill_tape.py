@@ -201,3 +201,17 @@ async def test_a_click_selects_the_line_under_the_mouse():
         await pilot.click(FillTape, offset=(3, 0))
         await pilot.pause()
         assert tape.cursor == 2
+
+
+async def test_without_a_header_every_row_is_a_line():
+    class Bare(App):
+        def compose(self) -> ComposeResult:
+            yield FillTape(show_header=False)
+
+    app = Bare()
+    async with app.run_test(size=(150, 10)) as pilot:
+        tape = app.query_one(FillTape)
+        tape.append(fills(3))
+        await pilot.pause(0.2)
+        lines = visible_text(tape)
+        assert "0000000000" in lines[0] and "0000000002" in lines[2] and lines[3] == ""

@@ -147,6 +147,8 @@ class Blotter(DataTable):
         """The cursor is on this order's row."""
 
     class FilterChanged(Message):
+        """The filters changed (for a footer or title that says what is shown)."""
+
         def __init__(self, blotter: Blotter, status: str, side: Side | None,
                      account: str | None) -> None:
             super().__init__()
