@@ -298,3 +298,22 @@ async def test_a_parent_row_says_where_its_legs_stand_together():
         cell = blotter.get_cell(pid, "status")
         assert str(cell) == "체결 2계좌" and str(cell.style) == STATUS_COLOURS["filled"]
         assert (row(blotter, pid)["filled"], row(blotter, pid)["avg"]) == ("100", "71,000")
+
+
+async def test_orders_priced_by_the_market_say_how():
+    from dataclasses import replace as changed
+
+    from lucy_tui.domain.model import OrderType
+    from lucy_tui.engine.events import OrderUpdated
+    desk = Desk()
+    app = Host()
+    async with app.run_test(size=(160, 30)) as pilot:
+        blotter = app.query_one(Blotter)
+        _, events = desk.place("005930", Side.BUY, 10, None)
+        market = changed(events[0].order, local_id="market", type=OrderType.MARKET)
+        best = changed(events[0].order, local_id="best", type=OrderType.BEST)
+        blotter.apply([OrderUpdated(market, created=True), OrderUpdated(best, created=True)])
+        await pilot.pause(0.15)
+        assert row(blotter, "market")["price"] == "시장가"
+        assert row(blotter, "best")["price"] == "최유리"
+        assert blotter.virtual_size.width <= 160
