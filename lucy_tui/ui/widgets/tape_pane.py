@@ -35,7 +35,9 @@ class TapePane(Horizontal):
         width: 1fr;
     }
     TapePane > #chain-scroll {
-        width: 44;
+        width: 32%;
+        min-width: 30;
+        max-width: 48;
         border-left: vkey $primary-darken-2;
     }
     """
