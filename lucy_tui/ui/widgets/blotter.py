@@ -215,6 +215,13 @@ class Blotter(DataTable):
             elif kind is ParentUpdated:
                 self._take_parent(event)
 
+    def load(self, orders: Iterable[Order], parents: Iterable[ParentUpdated] = ()) -> None:
+        """Start from the day so far (the engine's restored book: ``engine.orders`` and
+        ``engine.parent(id)`` for each parent), in the order the orders were created."""
+        ordered = sorted(orders, key=lambda o: (o.created_at is None, o.created_at, o.local_id))
+        self.apply(OrderUpdated(order) for order in ordered)
+        self.apply(parents)
+
     def _number(self, local_id: str) -> None:
         if local_id not in self._numbers:
             n = len(self._numbers) + 1
