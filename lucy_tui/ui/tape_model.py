@@ -4,7 +4,8 @@ No textual here, so the tape's content can be built and tested headless (and rep
 recorded event stream). The engine publishes an ``OrderUpdated`` for every change of an order,
 including the one that follows each fill, so telling an acknowledgement from an amend or a
 cancel-rejection needs the previous state of the order: :class:`TapeFeed` remembers it, and
-:func:`entries_from_event` is the pure function it calls.
+:func:`entries_from_event` is the pure function it calls. :func:`day_history` rebuilds the day's
+tape from the book after a restart, and :func:`chain_of` picks one order's lines out of a tape.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from decimal import Decimal
 from typing import Literal
 
 from ..clock import KST
-from ..domain.model import AccountRef, Fill, Order, OrderStatus, Side
+from ..domain.model import AccountRef, Fill, Order, OrderStatus, Side, TimeInForce
 from ..engine.events import BrokerStatusChanged, EngineError, FillReceived, OrderUpdated
 
 Kind = Literal["ack", "fill", "amend", "cancel", "reject", "alert", "info"]
@@ -122,7 +123,8 @@ def order_entries(order: Order, previous: Order | None, created: bool, name: str
         # Placed outside Lucy (HTS, another client) and found by reconciliation: already live.
         out.append(_order_entry(order, "ack", name, at, "외부주문 접수"))
     elif created or previous is None and status is OrderStatus.PENDING_NEW:
-        kind_text = order.type.korean + ("" if order.tif.value == "day" else f" {order.tif.name}")
+        kind_text = order.type.korean + ("" if order.tif is TimeInForce.DAY
+                                         else f" {order.tif.name}")
         if order.parent_id:
             kind_text += f" (배분 {order.parent_id})"
         out.append(_order_entry(order, "info", name, at, f"주문전송 {kind_text}"))
