@@ -242,3 +242,19 @@ async def test_a_tape_under_another_screen_waits_but_not_under_a_dialog():
         await app.pop_screen()
         await pilot.pause(0.3)
         assert tape.frames == frames + 1 and tape.virtual_size.height == 111
+
+
+async def test_scrolling_back_down_to_the_newest_line_resumes_following():
+    app = Host()
+    async with app.run_test(size=(150, 20)) as pilot:
+        tape = app.query_one(FillTape)
+        tape.append(fills(200))
+        await pilot.pause(0.2)
+        for _ in range(2):
+            tape.post_message(events.MouseScrollUp(tape, 5, 5, 0, -1, 0, False, False, False))
+        await pilot.pause(0.2)
+        assert not tape.following
+        for _ in range(20):
+            tape.post_message(events.MouseScrollDown(tape, 5, 5, 0, 1, 0, False, False, False))
+        await pilot.pause(0.3)
+        assert tape.following and app.messages[-1] == ("follow", True)
