@@ -34,6 +34,15 @@ def row(blotter: Blotter, key: str) -> dict[str, str]:
             zip(blotter.columns, blotter.get_row(key))}
 
 
+async def settled(pilot, blotter: Blotter, timeout: float = 5.0) -> None:
+    """Wait for the frames that add the rows still queued (a few at 10 Hz)."""
+    waited = 0.0
+    while blotter.loading_rows and waited < timeout:
+        await pilot.pause(0.05)
+        waited += 0.05
+    assert not blotter.loading_rows
+
+
 def assert_invariant(blotter: Blotter) -> None:
     for key in blotter.shown_keys:
         cells = row(blotter, key)
@@ -240,13 +249,14 @@ async def test_a_big_book_is_added_a_chunk_a_frame_and_the_cursor_keeps_its_orde
         blotter.apply(events)
         assert blotter.flush(force=True)
         assert blotter.row_count == ROWS_PER_FRAME and blotter.loading_rows == ROWS_PER_FRAME + 50
-        await pilot.pause(0.4)
-        assert blotter.row_count == len(ids) and blotter.loading_rows == 0
+        await settled(pilot, blotter)
+        assert blotter.row_count == len(ids)
         assert blotter.shown_keys == ids
         blotter.move_cursor(row=401)
         await pilot.pause()
         blotter.set_filter(side=Side.BUY)             # a rebuild, spread over frames
-        await pilot.pause(0.4)
+        assert blotter.loading_rows
+        await settled(pilot, blotter)
         assert blotter.shown_keys == ids[1::2] and blotter.selected_key == ids[401]
 
 
