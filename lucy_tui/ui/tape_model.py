@@ -4,19 +4,20 @@ No textual here, so the tape's content can be built and tested headless (and rep
 recorded event stream). The engine publishes an ``OrderUpdated`` for every change of an order,
 including the one that follows each fill, so telling an acknowledgement from an amend or a
 cancel-rejection needs the previous state of the order: :class:`TapeFeed` remembers it, and
-:func:`entries_from_event` is the pure function it calls.
+:func:`entries_from_event` is the pure function it calls. :func:`day_history` rebuilds the day's
+tape from the book after a restart, and :func:`chain_of` picks one order's lines out of a tape.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
 from ..clock import KST
-from ..domain.model import AccountRef, Order, OrderStatus, Side
+from ..domain.model import AccountRef, Fill, Order, OrderStatus, Side, TimeInForce
 from ..engine.events import BrokerStatusChanged, EngineError, FillReceived, OrderUpdated
 
 Kind = Literal["ack", "fill", "amend", "cancel", "reject", "alert", "info"]
@@ -122,7 +123,8 @@ def order_entries(order: Order, previous: Order | None, created: bool, name: str
         # Placed outside Lucy (HTS, another client) and found by reconciliation: already live.
         out.append(_order_entry(order, "ack", name, at, "외부주문 접수"))
     elif created or previous is None and status is OrderStatus.PENDING_NEW:
-        kind_text = order.type.korean + ("" if order.tif.value == "day" else f" {order.tif.name}")
+        kind_text = order.type.korean + ("" if order.tif is TimeInForce.DAY
+                                         else f" {order.tif.name}")
         if order.parent_id:
             kind_text += f" (배분 {order.parent_id})"
         out.append(_order_entry(order, "info", name, at, f"주문전송 {kind_text}"))
@@ -235,6 +237,76 @@ class TapeFeed:
     def order(self, local_id: str) -> Order | None:
         """The last state of an order this feed has seen."""
         return self._last.get(local_id)
+
+    def seed(self, orders: Iterable[Order]) -> None:
+        """Remember orders known before the stream starts (the engine restores the day's book
+        from its journal without publishing it), so their next change diffs correctly."""
+        for order in orders:
+            self._last[order.local_id] = order
+
+
+def day_history(orders: Iterable[Order], fills: Iterable[Fill],
+                names: Names | None = None) -> list[TapeEntry]:
+    """The tape of a day so far, rebuilt from the book (after a restart): one line per order
+    accepted or sent, per fill (with the running total and average), per amend and per end
+    (cancel, rejection, unknown outcome), in time order.
+
+    The book keeps no time for an amend; its line goes just before the first fill under the
+    new number, or at the order's last update when nothing filled after it.
+    """
+    name = _namer(names)
+    orders = list(orders)
+    by_no = {}
+    for order in orders:
+        for number in (order.order_no, order.orig_order_no):
+            if number:
+                by_no[(order.account.key, number)] = order
+    by_id = {order.local_id: order for order in orders}
+    ranked: list[tuple[datetime, int, TapeEntry]] = []     # rank orders lines at one instant
+    first_fill_at: dict[tuple[str, str], datetime] = {}
+    totals: dict[str, tuple[int, int]] = {}
+    for fill in sorted(fills, key=lambda f: kst(f.time)):
+        at = kst(fill.time)
+        first_fill_at.setdefault((fill.account.key, fill.order_no), at)
+        order = by_id.get(fill.local_id) or by_no.get((fill.account.key, fill.order_no))
+        key = order.local_id if order is not None else f"{fill.account.key}:{fill.order_no}"
+        qty, amount = totals.get(key, (0, 0))
+        qty, amount = qty + fill.qty, amount + fill.amount
+        totals[key] = (qty, amount)
+        ranked.append((at, 2, TapeEntry(
+            time=at, kind="fill", broker=fill.account.broker,
+            account=_account_label(fill.account), side=fill.side, code=fill.code,
+            name=name(fill.code), qty=fill.qty, price=fill.price, cum_qty=qty,
+            order_qty=order.qty if order is not None else 0, avg=Decimal(amount) / qty,
+            venue=fill.venue.value, order_no=fill.order_no,
+            local_id=order.local_id if order is not None else fill.local_id,
+            orig_order_no=order.orig_order_no if order is not None else "",
+        )))
+    for order in orders:
+        created = kst(order.created_at or order.updated_at)
+        ended = kst(order.updated_at or order.created_at)
+        nm = name(order.code)
+        start = replace(_order_entry(order, "ack" if order.order_no else "info", nm, created,
+                                     "접수확인" if order.order_no else "주문전송"),
+                        cum_qty=0, avg=None)
+        ranked.append((created, 0, start))
+        if order.orig_order_no:
+            at = first_fill_at.get((order.account.key, order.order_no), ended)
+            ranked.append((at, 1, _order_entry(order, "amend", nm, at,
+                                               f"정정확인 {order.orig_order_no}→{order.order_no}")))
+        if order.status in (OrderStatus.CANCELLED, OrderStatus.EXPIRED):
+            word = "취소확인" if order.status is OrderStatus.CANCELLED else "만료"
+            ranked.append((ended, 3, _order_entry(order, "cancel", nm, ended,
+                                                  f"{word} {order.cancelled_qty:,}주",
+                                                  qty=order.cancelled_qty)))
+        elif order.status is OrderStatus.REJECTED:
+            ranked.append((ended, 3, _order_entry(order, "reject", nm, ended,
+                                                  f"거부 {order.reject_reason}".strip())))
+        elif order.status is OrderStatus.UNKNOWN:
+            ranked.append((ended, 3, _order_entry(order, "alert", nm, ended,
+                                                  "결과 확인중 — 재전송하지 않음")))
+    ranked.sort(key=lambda item: (item[0], item[1]))
+    return [entry for _, _, entry in ranked]
 
 
 def chain_of(entries: Iterable[TapeEntry], entry: TapeEntry) -> list[TapeEntry]:

@@ -34,6 +34,15 @@ def row(blotter: Blotter, key: str) -> dict[str, str]:
             zip(blotter.columns, blotter.get_row(key))}
 
 
+async def settled(pilot, blotter: Blotter, timeout: float = 5.0) -> None:
+    """Wait for the frames that add the rows still queued (a few at 10 Hz)."""
+    waited = 0.0
+    while blotter.loading_rows and waited < timeout:
+        await pilot.pause(0.05)
+        waited += 0.05
+    assert not blotter.loading_rows
+
+
 def assert_invariant(blotter: Blotter) -> None:
     for key in blotter.shown_keys:
         cells = row(blotter, key)
@@ -49,13 +58,13 @@ async def test_rows_update_in_place_by_key_and_show_the_invariant():
         blotter = app.query_one(Blotter)
         lid, events = desk.place("005930", Side.BUY, 100, 71_000)
         blotter.apply(events)
-        await pilot.pause(0.15)
+        await pilot.pause(0.25)
         assert blotter.row_count == 1 and row(blotter, lid)["status"] == "접수대기"
         widths = [c.width for c in blotter.columns.values()]
         blotter.apply(desk.ack(lid, "0000012345"))
         for _ in range(10):
             blotter.apply(desk.fill(lid, 3, 71_000))
-        await pilot.pause(0.15)
+        await pilot.pause(0.25)
         cells = row(blotter, lid)
         assert blotter.row_count == 1                     # updated, never appended again
         assert (cells["filled"], cells["leaves"], cells["avg"]) == ("30", "70", "71,000")
@@ -63,13 +72,13 @@ async def test_rows_update_in_place_by_key_and_show_the_invariant():
         assert cells["order_no"] == "0000012345" and cells["side"] == "매수"
         assert [c.width for c in blotter.columns.values()] == widths
         blotter.apply(desk.cancel(lid))
-        await pilot.pause(0.15)
+        await pilot.pause(0.25)
         cells = row(blotter, lid)
         assert (cells["filled"], cells["leaves"], cells["closed"], cells["status"]) == (
             "30", "0", "70", "취소")
         rejected, events = desk.place("000660", Side.SELL, 5, 150_000)
         blotter.apply(events + desk.reject(rejected, "잔고 부족"))
-        await pilot.pause(0.15)
+        await pilot.pause(0.25)
         assert blotter.row_count == 2 and row(blotter, rejected)["status"] == "거부"
         assert_invariant(blotter)
 
@@ -81,7 +90,7 @@ async def test_only_changed_cells_are_written_once_per_frame():
         blotter = app.query_one(Blotter)
         lid, events = desk.place("005930", Side.BUY, 1_000, 71_000)
         blotter.apply(events + desk.ack(lid, "1"))
-        await pilot.pause(0.15)
+        await pilot.pause(0.25)
         writes = blotter.writes
         for _ in range(200):                                # a burst inside one frame
             blotter.apply(desk.fill(lid, 1, 71_000))
@@ -101,7 +110,7 @@ async def test_amended_rows_show_the_original_order_number_and_status_colours():
         pending, events = desk.place("000660", Side.SELL, 5, 150_000)
         filled, more = desk.place("035720", Side.BUY, 5, 42_350)
         blotter.apply(events + more + desk.ack(filled, "7") + desk.fill(filled, 5, 42_350))
-        await pilot.pause(0.15)
+        await pilot.pause(0.25)
         assert row(blotter, lid)["order_no"] == "101←100" and row(blotter, lid)["price"] == "70,900"
         colour = {key: str(blotter.get_cell(key, "status").style)
                   for key in (lid, pending, filled)}
@@ -122,7 +131,7 @@ async def test_parents_expand_and_collapse_with_their_legs_indented_below():
         after, events = desk.place("035720", Side.BUY, 3, 42_350)
         blotter.apply(events)
         blotter.apply(desk.fill(leg_a, 60, 150_000))
-        await pilot.pause(0.15)
+        await pilot.pause(0.25)
         assert blotter.shown_keys == [before, pid, after]
         parent = row(blotter, pid)
         assert parent["no"].startswith("▸") and parent["account"] == "plan:split"
@@ -154,7 +163,7 @@ async def test_filters_by_status_side_and_account():
         done, e2 = desk.place("000660", Side.SELL, 5, 150_000, account=FUND_B)
         blotter.apply(e1 + e2 + desk.ack(working, "1") + desk.ack(done, "2")
                       + desk.fill(done, 5, 150_000))
-        await pilot.pause(0.15)
+        await pilot.pause(0.25)
         blotter.set_filter("working")
         assert blotter.shown_keys == [working]
         blotter.set_filter("filled")
@@ -169,7 +178,7 @@ async def test_filters_by_status_side_and_account():
         # an order that leaves the filter while it is on disappears at the next frame
         blotter.set_filter("working")
         blotter.apply(desk.fill(working, 10, 71_000))
-        await pilot.pause(0.15)
+        await pilot.pause(0.25)
         assert blotter.shown_keys == []
         with pytest.raises(ValueError, match="unknown status filter 'open'.*working"):
             blotter.set_filter("open")
@@ -193,7 +202,7 @@ async def test_keys_ask_to_cancel_and_amend_the_selected_order_and_numbers_name_
         pid, legs, e3 = desk.parent("split", "035720", Side.BUY, 42_350,
                                     [(FUND_A, 6), (FUND_B, 4)])
         blotter.apply(e1 + e2 + e3)
-        await pilot.pause(0.15)
+        await pilot.pause(0.25)
         blotter.focus()
         await pilot.press("down")
         await pilot.pause()
@@ -240,13 +249,14 @@ async def test_a_big_book_is_added_a_chunk_a_frame_and_the_cursor_keeps_its_orde
         blotter.apply(events)
         assert blotter.flush(force=True)
         assert blotter.row_count == ROWS_PER_FRAME and blotter.loading_rows == ROWS_PER_FRAME + 50
-        await pilot.pause(0.4)
-        assert blotter.row_count == len(ids) and blotter.loading_rows == 0
+        await settled(pilot, blotter)
+        assert blotter.row_count == len(ids)
         assert blotter.shown_keys == ids
         blotter.move_cursor(row=401)
         await pilot.pause()
         blotter.set_filter(side=Side.BUY)             # a rebuild, spread over frames
-        await pilot.pause(0.4)
+        assert blotter.loading_rows
+        await settled(pilot, blotter)
         assert blotter.shown_keys == ids[1::2] and blotter.selected_key == ids[401]
 
 
@@ -265,7 +275,7 @@ async def test_what_is_drawn_follows_the_updates(fast, monkeypatch):
             lid, events = desk.place(code, Side.BUY, 100, 10_000)
             blotter.apply(events + desk.ack(lid, f"N{code}"))
             ids.append(lid)
-        await pilot.pause(0.15)
+        await pilot.pause(0.25)
 
         def drawn() -> list[str]:
             return ["".join(s.text for s in blotter.render_line(y)) for y in range(1, 4)]
@@ -287,14 +297,33 @@ async def test_a_parent_row_says_where_its_legs_stand_together():
         pid, (a, b), events = desk.parent("split", "005930", Side.BUY, 71_000,
                                           [(FUND_A, 70), (FUND_B, 30)])
         blotter.apply(events)
-        await pilot.pause(0.15)
+        await pilot.pause(0.25)
         assert row(blotter, pid)["status"] == "대기 2계좌"
         blotter.apply(desk.ack(a, "1") + desk.ack(b, "2") + desk.fill(a, 70, 71_000))
-        await pilot.pause(0.15)
+        await pilot.pause(0.25)
         cell = blotter.get_cell(pid, "status")
         assert str(cell) == "진행 2계좌" and str(cell.style) == STATUS_COLOURS["working"]
         blotter.apply(desk.fill(b, 30, 71_000))
-        await pilot.pause(0.15)
+        await pilot.pause(0.25)
         cell = blotter.get_cell(pid, "status")
         assert str(cell) == "체결 2계좌" and str(cell.style) == STATUS_COLOURS["filled"]
         assert (row(blotter, pid)["filled"], row(blotter, pid)["avg"]) == ("100", "71,000")
+
+
+async def test_orders_priced_by_the_market_say_how():
+    from dataclasses import replace as changed
+
+    from lucy_tui.domain.model import OrderType
+    from lucy_tui.engine.events import OrderUpdated
+    desk = Desk()
+    app = Host()
+    async with app.run_test(size=(160, 30)) as pilot:
+        blotter = app.query_one(Blotter)
+        _, events = desk.place("005930", Side.BUY, 10, None)
+        market = changed(events[0].order, local_id="market", type=OrderType.MARKET)
+        best = changed(events[0].order, local_id="best", type=OrderType.BEST)
+        blotter.apply([OrderUpdated(market, created=True), OrderUpdated(best, created=True)])
+        await pilot.pause(0.25)
+        assert row(blotter, "market")["price"] == "시장가"
+        assert row(blotter, "best")["price"] == "최유리"
+        assert blotter.virtual_size.width <= 160

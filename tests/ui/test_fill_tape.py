@@ -201,3 +201,60 @@ async def test_a_click_selects_the_line_under_the_mouse():
         await pilot.click(FillTape, offset=(3, 0))
         await pilot.pause()
         assert tape.cursor == 2
+
+
+async def test_without_a_header_every_row_is_a_line():
+    class Bare(App):
+        def compose(self) -> ComposeResult:
+            yield FillTape(show_header=False)
+
+    app = Bare()
+    async with app.run_test(size=(150, 10)) as pilot:
+        tape = app.query_one(FillTape)
+        tape.append(fills(3))
+        await pilot.pause(0.2)
+        lines = visible_text(tape)
+        assert "0000000000" in lines[0] and "0000000002" in lines[2] and lines[3] == ""
+
+
+async def test_a_tape_under_another_screen_waits_but_not_under_a_dialog():
+    from textual.screen import ModalScreen, Screen
+    from textual.widgets import Static
+
+    class Dialog(ModalScreen):
+        def compose(self) -> ComposeResult:
+            yield Static("정정 가격?")
+
+    app = Host()
+    async with app.run_test(size=(150, 20)) as pilot:
+        tape = app.query_one(FillTape)
+        await pilot.pause(0.1)
+        await app.push_screen(Dialog())
+        tape.append(fills(10))
+        await pilot.pause(0.3)
+        assert tape.virtual_size.height == 11          # still seen behind the dialog
+        await app.pop_screen()
+        await app.push_screen(Screen())
+        frames = tape.frames
+        tape.append(fills(100, start=10))
+        await pilot.pause(0.3)
+        assert tape.frames == frames
+        await app.pop_screen()
+        await pilot.pause(0.3)
+        assert tape.frames == frames + 1 and tape.virtual_size.height == 111
+
+
+async def test_scrolling_back_down_to_the_newest_line_resumes_following():
+    app = Host()
+    async with app.run_test(size=(150, 20)) as pilot:
+        tape = app.query_one(FillTape)
+        tape.append(fills(200))
+        await pilot.pause(0.2)
+        for _ in range(2):
+            tape.post_message(events.MouseScrollUp(tape, 5, 5, 0, -1, 0, False, False, False))
+        await pilot.pause(0.2)
+        assert not tape.following
+        for _ in range(20):
+            tape.post_message(events.MouseScrollDown(tape, 5, 5, 0, 1, 0, False, False, False))
+        await pilot.pause(0.3)
+        assert tape.following and app.messages[-1] == ("follow", True)

@@ -131,3 +131,27 @@ def test_an_order_found_by_reconciliation_is_acknowledged_as_external():
                   external=True, created_at=desk.tick(), updated_at=desk.now)
     line, = feed.feed(desk.book.add(states.on_accepted(order, "555", desk.now)))
     assert (line.kind, line.text, line.order_no) == ("ack", "외부주문 접수", "555")
+
+
+def test_the_day_so_far_is_rebuilt_from_the_book_and_the_stream_goes_on_from_it():
+    from lucy_tui.ui.tape_model import day_history
+    desk = Desk()
+    a, ea = desk.place("005930", Side.BUY, 100, 71_000)
+    b, eb = desk.place("000660", Side.SELL, 5, 150_000)
+    desk.ack(a, "1"), desk.ack(b, "2")
+    desk.fill(a, 30, 71_000)
+    desk.amend(a, "3", 70_900)
+    desk.fill(a, 20, 70_900)
+    desk.cancel(b)
+    lines = day_history(desk.book.orders.values(), desk.book.fills, NAMES)
+    assert [(e.kind, e.local_id) for e in lines] == [
+        ("ack", a), ("ack", b), ("fill", a), ("amend", a), ("fill", a), ("cancel", b)]
+    second = lines[4]
+    assert (second.cum_qty, second.order_qty, second.order_no) == (50, 100, "3")
+    assert second.avg == Decimal(30 * 71_000 + 20 * 70_900) / 50
+    assert lines[0].cum_qty == 0 and "1→3" not in lines[0].text and "1→3" in lines[3].text
+    assert [e.time for e in lines] == sorted(e.time for e in lines)
+
+    feed = TapeFeed(NAMES)
+    feed.seed(desk.book.orders.values())
+    assert [e.kind for e in feed.feed(desk.fill(a, 50, 70_900))] == ["fill"]

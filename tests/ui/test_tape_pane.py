@@ -77,3 +77,33 @@ async def test_selecting_a_tape_line_shows_its_chain_and_follows_its_news():
         await pilot.pause()
         assert pane.border_subtitle == FOLLOWING and chain.entries == ()
         assert isinstance(pane.tape, FillTape)
+
+
+async def test_after_a_restart_both_widgets_start_from_the_day_so_far():
+    from lucy_tui.engine.events import OrderUpdated
+    from lucy_tui.ui.widgets.blotter import Blotter
+    from tape_desk import FUND_A, FUND_B
+
+    class Both(App):
+        def compose(self) -> ComposeResult:
+            yield Blotter(NAMES)
+            yield TapePane(NAMES)
+
+    desk = Desk()
+    a, _ = desk.place("005930", Side.BUY, 100, 71_000)
+    desk.ack(a, "1"), desk.fill(a, 40, 71_000)
+    pid, legs, _ = desk.parent("split", "000660", Side.SELL, 150_000, [(FUND_A, 6), (FUND_B, 4)])
+    app = Both()
+    async with app.run_test(size=(170, 40)) as pilot:
+        blotter, pane = app.query_one(Blotter), app.query_one(TapePane)
+        blotter.load(desk.book.orders.values(), [desk.book.parent_view(pid)])
+        pane.load_day(desk.book.orders.values(), desk.book.fills)
+        await pilot.pause(0.2)
+        assert blotter.shown_keys == [a, pid]
+        assert [blotter.local_id_for_row_number(n) for n in (1, 2)] == [a, pid]
+        assert [e.kind for e in pane.tape.entries] == ["ack", "fill", "info", "info"]
+        pane.feed(desk.fill(a, 60, 71_000))
+        blotter.apply([OrderUpdated(desk.order(a))])
+        await pilot.pause(0.2)
+        assert [e.kind for e in pane.tape.entries][-1] == "fill" and pane.tape.line_count == 5
+        assert str(blotter.get_cell(a, "filled")) == "100"

@@ -28,7 +28,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, RowKey
 
-from ...domain.model import AccountRef, Order, OrderStatus, Side
+from ...domain.model import AccountRef, Order, OrderStatus, OrderType, Side
 from ...engine.events import FillReceived, LegView, OrderUpdated, ParentUpdated
 from ..fmt import FALL, RISE
 from ..tape_model import avg_krw, kst
@@ -66,11 +66,13 @@ STATUS_GROUP = {
 #: open order, pending ones included: what can still fill or be cancelled.
 STATUS_FILTERS = ("all", "working", "filled", "cancelled", "rejected")
 
+# Fixed widths (nothing measures cells); with the table's one-cell padding either side the
+# row fits a 160-column terminal.
 COLUMNS = (
-    ("no", "#", 6), ("time", "시각", 8), ("broker", "증권", 6), ("account", "계좌", 12),
-    ("side", "매매", 4), ("code", "코드", 6), ("name", "종목명", 14), ("qty", "수량", 8),
-    ("price", "가격", 9), ("filled", "체결", 8), ("avg", "평균가", 9), ("leaves", "잔량", 8),
-    ("closed", "취소", 7), ("status", "상태", 8), ("order_no", "주문번호", 23),
+    ("no", "#", 5), ("time", "시각", 8), ("broker", "증권", 6), ("account", "계좌", 10),
+    ("side", "매매", 4), ("code", "코드", 6), ("name", "종목명", 12), ("qty", "수량", 7),
+    ("price", "가격", 9), ("filled", "체결", 7), ("avg", "평균가", 9), ("leaves", "잔량", 7),
+    ("closed", "취소", 6), ("status", "상태", 10), ("order_no", "주문번호", 21),
 )
 COLUMN_KEYS = tuple(key for key, _, _ in COLUMNS)
 
@@ -105,6 +107,19 @@ def _side(side: Side | None) -> Spec:
     if side is None:
         return _l("")
     return _l(side.korean, RISE if side is Side.BUY else FALL)
+
+
+#: What the price cell says for orders priced by the market.
+_PRICELESS = {
+    OrderType.MARKET: "시장가", OrderType.BEST: "최유리", OrderType.TOP: "최우선",
+    OrderType.MIDPOINT: "중간가", OrderType.PRE_CLOSE: "장전종가", OrderType.POST_CLOSE: "장후종가",
+}
+
+
+def _price(order: Order) -> Spec:
+    if order.price is None:
+        return _r(_PRICELESS.get(order.type, order.type.korean))
+    return _r(f"{order.price:,}")
 
 
 def _matches_account(account: AccountRef, wanted: str) -> bool:
@@ -147,6 +162,8 @@ class Blotter(DataTable):
         """The cursor is on this order's row."""
 
     class FilterChanged(Message):
+        """The filters changed (for a footer or title that says what is shown)."""
+
         def __init__(self, blotter: Blotter, status: str, side: Side | None,
                      account: str | None) -> None:
             super().__init__()
@@ -197,6 +214,13 @@ class Blotter(DataTable):
                 self._take_order(event.order)
             elif kind is ParentUpdated:
                 self._take_parent(event)
+
+    def load(self, orders: Iterable[Order], parents: Iterable[ParentUpdated] = ()) -> None:
+        """Start from the day so far (the engine's restored book: ``engine.orders`` and
+        ``engine.parent(id)`` for each parent), in the order the orders were created."""
+        ordered = sorted(orders, key=lambda o: (o.created_at is None, o.created_at, o.local_id))
+        self.apply(OrderUpdated(order) for order in ordered)
+        self.apply(parents)
 
     def _number(self, local_id: str) -> None:
         if local_id not in self._numbers:
@@ -289,7 +313,7 @@ class Blotter(DataTable):
             _l(order.code),
             _l(self._name_of(order.code)),
             _r(f"{order.qty:,}"),
-            _r("시장가" if order.price is None else f"{order.price:,}"),
+            _price(order),
             _r(f"{order.filled_qty:,}"),
             _r(avg_krw(order.avg_price)),
             _r(f"{leaves:,}"),
@@ -322,7 +346,7 @@ class Blotter(DataTable):
             _l(view.code if view else (first.code if first else "")),
             _l(self._name_of(view.code if view else (first.code if first else ""))),
             _r(f"{qty:,}"),
-            _r("" if first is None else "시장가" if first.price is None else f"{first.price:,}"),
+            _r("") if first is None else _price(first),
             _r(f"{filled:,}"),
             _r(avg_krw(avg)),
             _r(f"{leaves:,}"),

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.console import Group
-from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
@@ -63,25 +62,19 @@ def render_chain(entries: Sequence[TapeEntry], order: Order | None = None,
     if not entries:
         return Group(*_summary(order, _blank(order), _blank(order), name))
     parts: list = _summary(order, entries[0], entries[-1], name)
-    table = Table.grid(padding=(0, 1))
-    table.add_column("time", no_wrap=True)
-    table.add_column("kind", no_wrap=True)
-    table.add_column("qty", justify="right", no_wrap=True)
-    table.add_column("price", justify="right", no_wrap=True)
-    table.add_column("no", no_wrap=True)
-    table.add_column("text", overflow="fold")
+    parts.append(Text(""))
+    # One line per step, as compact as the pane is narrow; long reasons wrap below it.
     for e in entries:
         style = _KIND_STYLE.get(e.kind, "")
-        side_style = _side_style(e.side) if e.kind == "fill" else ""
-        table.add_row(
-            Text(hms_ms(e.time), style="dim"),
-            Text(KIND_LABEL.get(e.kind, e.kind), style=style),
-            Text(f"{e.qty:,}" if e.qty else "", style=side_style),
-            Text("" if e.price is None else f"{e.price:,}", style=side_style),
-            Text(e.order_no, style="dim"),
-            Text(e.text, style=style if e.kind in ("reject", "alert") else ""),
-        )
-    parts.append(table)
+        line = Text(hms_ms(e.time), style="dim")
+        line.append(" ")
+        line.append(KIND_LABEL.get(e.kind, e.kind), style=style)
+        if e.kind == "fill":
+            line.append(f" {e.qty:,}주 @ {e.price or 0:,}", style=_side_style(e.side))
+            line.append(f" ({e.cum_qty:,}/{e.order_qty:,})", style="dim")
+        if e.text:
+            line.append(f"  {e.text}", style=style if e.kind in ("reject", "alert") else "")
+        parts.append(line)
     return Group(*parts)
 
 

@@ -7,7 +7,8 @@ from textual.widget import Widget
 
 
 def in_view(widget: Widget) -> bool:
-    """Whether the widget is laid out on the current screen (not hidden, not on another screen).
+    """Whether the user can see the widget: laid out (not hidden) on the current screen, or on a
+    screen showing through the translucent ones above it (a modal dialog).
 
     A widget that is not in view is not written to: it keeps its own state and catches up in
     one step when shown, so a hidden pane costs nothing per event.
@@ -18,4 +19,10 @@ def in_view(widget: Widget) -> bool:
         screen = widget.screen
     except NoScreen:
         return False
-    return screen.is_current and widget.is_on_screen
+    stack = widget.app.screen_stack
+    if screen not in stack:
+        return False
+    above = stack[stack.index(screen) + 1:]
+    if any(s.styles.background.a >= 1 for s in above):
+        return False
+    return widget.is_on_screen

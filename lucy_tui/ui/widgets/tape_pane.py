@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 
-from ..tape_model import Names, TapeEntry, TapeFeed, chain_of
+from ...domain.model import Fill, Order
+from ..tape_model import Names, TapeEntry, TapeFeed, chain_of, day_history
 from .chain import OrderChain
 from .tape import DEFAULT_MAX_LINES, FillTape
 
@@ -35,7 +36,9 @@ class TapePane(Horizontal):
         width: 1fr;
     }
     TapePane > #chain-scroll {
-        width: 44;
+        width: 32%;
+        min-width: 30;
+        max-width: 48;
         border-left: vkey $primary-darken-2;
     }
     """
@@ -84,6 +87,12 @@ class TapePane(Horizontal):
         if self._chain_stale:
             self._chain_stale = False
             self._show_chain()
+
+    def load_day(self, orders: Iterable[Order], fills: Iterable[Fill]) -> None:
+        """Start from the day so far (the engine's restored book), before feeding events."""
+        orders = list(orders)
+        self.tape_feed.seed(orders)
+        self.tape.append(day_history(orders, fills, self._names))
 
     def on_fill_tape_selected(self, message: FillTape.Selected) -> None:
         self._chain_for = message.entry
