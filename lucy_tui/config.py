@@ -48,14 +48,28 @@ class MarketConfig:
 
 
 @dataclass(frozen=True)
+class ScheduleConfig:
+    #: KST times of the IPO calendar refresh (38.co.kr + KIS), on trading days.
+    ipo_refresh: tuple[time, ...] = (time(7, 30), time(18, 0))
+    #: KST times of the judal theme snapshot (after the close), on trading days.
+    judal_snapshot: tuple[time, ...] = (time(16, 10),)
+    #: KST times of the KIS/LS instrument master refresh (before the open), on trading days.
+    master_refresh: tuple[time, ...] = (time(8, 0),)
+    #: Minutes between checks that renew broker tokens close to expiry.
+    token_check_minutes: int = 10
+
+
+@dataclass(frozen=True)
 class Config:
     general: GeneralConfig = field(default_factory=GeneralConfig)
     demo: DemoConfig = field(default_factory=DemoConfig)
     market: MarketConfig = field(default_factory=MarketConfig)
+    schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
     path: Path | None = None
 
 
-SECTIONS: dict[str, type] = {"general": GeneralConfig, "demo": DemoConfig, "market": MarketConfig}
+SECTIONS: dict[str, type] = {"general": GeneralConfig, "demo": DemoConfig, "market": MarketConfig,
+                             "schedule": ScheduleConfig}
 CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("general", "environment"): ENVIRONMENTS,
     ("demo", "session"): SESSION_MODES,

@@ -41,16 +41,16 @@ def decode(data: bytes) -> str:
     return data.decode("cp949", errors="replace")
 
 
-def schedule_url(page: int = 1) -> str:
-    return f"{BASE_URL}{FUND_PATH}?o=k&page={page}"
+def schedule_url(page: int = 1, base: str = BASE_URL) -> str:
+    return f"{base}{FUND_PATH}?o=k&page={page}"
 
 
-def detail_url(no: int) -> str:
-    return f"{BASE_URL}/html/fund/?o=v&no={no}"
+def detail_url(no: int, base: str = BASE_URL) -> str:
+    return f"{base}/html/fund/?o=v&no={no}"
 
 
-def listings_url(page: int = 1) -> str:
-    return f"{BASE_URL}{FUND_PATH}?o=nw&page={page}"
+def listings_url(page: int = 1, base: str = BASE_URL) -> str:
+    return f"{base}{FUND_PATH}?o=nw&page={page}"
 
 
 # ---------------------------------------------------------------- helpers

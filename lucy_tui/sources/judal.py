@@ -29,16 +29,16 @@ class MarkupChanged(ValueError):
     """The page has none of what the parser looks for; the message is the job's status."""
 
 
-def home_url() -> str:
-    return f"{BASE_URL}/"
+def home_url(base: str = BASE_URL) -> str:
+    return f"{base}/"
 
 
-def theme_list_url() -> str:
-    return f"{BASE_URL}/?view=themeList"
+def theme_list_url(base: str = BASE_URL) -> str:
+    return f"{base}/?view=themeList"
 
 
-def theme_url(idx: int) -> str:
-    return f"{BASE_URL}/?view=stockList&themeIdx={idx}"
+def theme_url(idx: int, base: str = BASE_URL) -> str:
+    return f"{base}/?view=stockList&themeIdx={idx}"
 
 
 def _text(node: Node) -> str:

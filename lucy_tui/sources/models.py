@@ -14,6 +14,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+# KIS's official dates arrive as this record (defined beside the call, re-exported here).
+from ..brokers.kis.pub_offer import PublicOffer  # noqa: F401
+
 
 class ScheduleStatus(enum.Enum):
     """The 38.co.kr list colours the company name by status (§1.3)."""
@@ -88,23 +91,6 @@ class NewListing:
     open_price: int | None
     open_vs_offer_pct: Decimal | None
     first_close: int | None
-
-
-@dataclass(frozen=True)
-class PublicOffer:
-    """One row of KIS 공모주청약일정 (the official dates), in domain words."""
-
-    code: str
-    name: str | None
-    record_date: date | None
-    final_price: int | None
-    face_value: int | None
-    subscription_start: date | None
-    subscription_end: date | None
-    payment: date | None
-    refund: date | None
-    listing: date | None
-    lead_manager: str | None
 
 
 #: Days after subscription within which an offering without a listing day counts as "listing soon".
