@@ -152,6 +152,10 @@ class JobRegistry:
         """Called after a job starts and after it ends (the UI refreshes its row)."""
         self._listeners.append(listener)
 
+    def off_change(self, listener: Callable[[JobInfo], None]) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
     # ------------------------------------------------------------ lifecycle
 
     def start(self) -> None:
