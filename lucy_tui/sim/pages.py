@@ -61,6 +61,8 @@ class PagesFront:
         #: Replace to serve other data (tests): today → offerings / themes.
         self.offerings: Callable[[date], list[DemoOffering]] = ipo_demo.offerings
         self.themes: Callable[[date], list[DemoTheme]] = ipo_demo.themes
+        #: robots.txt per site; a site without an entry answers 404 (no rules), as is common.
+        self.robots: dict[str, str] = {}
 
     # ------------------------------------------------------------ faults
 
@@ -153,6 +155,7 @@ class PagesFront:
     def _install_38(self, app: web.Application) -> None:
         app.router.add_get("/html/fund/index.htm", self._fund)
         app.router.add_get("/html/fund/", self._fund)
+        app.router.add_get("/robots.txt", self._robots_38)
 
     async def _fund(self, request: web.Request) -> web.Response:
         faulty = await self._faulty("38")
@@ -293,6 +296,18 @@ class PagesFront:
 
     def _install_judal(self, app: web.Application) -> None:
         app.router.add_get("/", self._judal)
+        app.router.add_get("/robots.txt", self._robots_judal)
+
+    async def _robots_38(self, request: web.Request) -> web.Response:
+        return self._robots_txt("38")
+
+    async def _robots_judal(self, request: web.Request) -> web.Response:
+        return self._robots_txt("judal")
+
+    def _robots_txt(self, site: str) -> web.Response:
+        if site not in self.robots:
+            return web.Response(status=404, text="Not Found")
+        return web.Response(text=self.robots[site], content_type="text/plain")
 
     async def _judal(self, request: web.Request) -> web.Response:
         faulty = await self._faulty("judal")

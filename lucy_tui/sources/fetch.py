@@ -6,6 +6,9 @@ bodies or a notice page (specs/sources.md §1.2, §2.4). So every host gets at m
 growing delay. Blocking is read from the HTTP status (403/429/503), never from page words: judal
 pages contain "차단" and "robot" in normal text.
 
+Each host's ``robots.txt`` is read once per fetcher (the sites' rules are not documented, §1.2,
+§2.4) and honoured; a host without one, or one that cannot be read, allows everything.
+
 Failures raise :class:`FetchFailed` whose message is a sentence for the job status, e.g.
 ``38.co.kr: HTTP 522 (origin unreachable) after 3 tries``.
 """
@@ -17,6 +20,7 @@ import random
 import time
 from collections.abc import Awaitable, Callable
 from urllib.parse import urlsplit
+from urllib.robotparser import RobotFileParser
 
 import httpx
 
@@ -46,7 +50,8 @@ class Fetcher:
     def __init__(self, *, http: httpx.AsyncClient | None = None, min_interval: float = 1.0,
                  jitter: float = 0.5, retries: int = 2, backoff: float = 2.0,
                  timeout: float = 15.0, sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
-                 monotonic: Callable[[], float] = time.monotonic, rng: random.Random | None = None):
+                 monotonic: Callable[[], float] = time.monotonic, rng: random.Random | None = None,
+                 respect_robots: bool = True):
         self._own_http = http is None
         self.http = http or httpx.AsyncClient(headers=HEADERS, follow_redirects=True,
                                               timeout=httpx.Timeout(timeout))
@@ -56,6 +61,8 @@ class Fetcher:
         self._rng = rng or random.Random()
         self._next_slot: dict[str, float] = {}
         self._locks: dict[str, asyncio.Lock] = {}
+        self.respect_robots = respect_robots
+        self._robots: dict[str, RobotFileParser | None] = {}
         self.requests = 0
 
     async def aclose(self) -> None:
@@ -72,9 +79,29 @@ class Fetcher:
             gap = self.min_interval + (self._rng.uniform(0, self.jitter) if self.jitter else 0)
             self._next_slot[host] = max(now, self._next_slot.get(host, now)) + gap
 
+    async def _allowed(self, url: str) -> bool:
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        if origin not in self._robots:
+            rules = None
+            await self._pace(parts.netloc)
+            try:
+                resp = await self.http.get(origin + "/robots.txt", headers=HEADERS,
+                                           timeout=self.timeout)
+                if resp.status_code == 200:
+                    rules = RobotFileParser()
+                    rules.parse(resp.text.splitlines())
+            except httpx.HTTPError:
+                rules = None   # unreadable rules are no rules; the page request will tell more
+            self._robots[origin] = rules
+        rules = self._robots[origin]
+        return rules is None or rules.can_fetch(USER_AGENT, url)
+
     async def get(self, url: str, *, site: str, referer: str | None = None) -> bytes:
         """The body of ``url``; raises :class:`FetchFailed` after the retries are spent."""
         host = urlsplit(url).netloc
+        if self.respect_robots and not await self._allowed(url):
+            raise FetchFailed(f"{site}: robots.txt does not allow {urlsplit(url).path}")
         headers = dict(HEADERS)
         if referer:
             headers["Referer"] = referer

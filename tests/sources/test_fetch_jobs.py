@@ -148,7 +148,8 @@ async def test_fetcher_paces_requests_per_host():
 
     now = [100.0]
     async with PagesFront() as pages:
-        f = Fetcher(min_interval=1.0, jitter=0, sleep=sleep, monotonic=lambda: now[0])
+        f = Fetcher(min_interval=1.0, jitter=0, sleep=sleep, monotonic=lambda: now[0],
+                    respect_robots=False)
         for _ in range(3):
             await f.get(pages.urls["judal"] + "/", site="judal.co.kr")
         await f.aclose()
@@ -165,7 +166,7 @@ async def test_fetcher_sends_a_browser_user_agent():
         return httpx.Response(200, content=b"<html></html>")
 
     http = httpx.AsyncClient(transport=httpx.MockTransport(handler))
-    f = Fetcher(http=http, min_interval=0, jitter=0)
+    f = Fetcher(http=http, min_interval=0, jitter=0, respect_robots=False)
     await f.get("http://www.38.co.kr/html/fund/index.htm?o=k", site="38.co.kr", referer="x")
     await http.aclose()
     assert "Mozilla/5.0" in seen[0]["user-agent"] and seen[0]["accept-language"].startswith("ko-KR")
@@ -175,3 +176,15 @@ async def test_empty_pages_are_retried_and_reported(pages, fetcher):
     pages.fault("38", "empty")
     with pytest.raises(FetchFailed, match="38.co.kr: empty page \\(throttled\\?\\) after 3 tries"):
         await fetcher.get(pages.urls["38"] + "/html/fund/index.htm?o=k", site="38.co.kr")
+
+
+async def test_robots_txt_is_read_once_and_honoured(pages, fetcher):
+    pages.robots["38"] = "User-agent: *\nDisallow: /html/fund/index.htm\n"
+    pages.robots["judal"] = "User-agent: *\nDisallow: /stockAI\nAllow: /\n"
+    with pytest.raises(FetchFailed, match="38.co.kr: robots.txt does not allow /html/fund/index.htm"):
+        await fetcher.get(pages.urls["38"] + "/html/fund/index.htm?o=k", site="38.co.kr")
+    assert await fetcher.get(pages.urls["38"] + "/html/fund/?o=k", site="38.co.kr")
+    assert await fetcher.get(pages.urls["judal"] + "/?view=themeList", site="judal.co.kr")
+    assert await fetcher.get(pages.urls["judal"] + "/?view=stockList&themeIdx=53", site="judal.co.kr")
+    assert pages.hits == {"38": 1, "judal": 2}             # robots.txt is not a page hit
+    assert fetcher.requests == 3
