@@ -66,6 +66,9 @@ class IpoSource:
         return outcome
 
     async def _refresh(self) -> JobOutcome:
+        if self.store.data.updated is None:
+            # First run of this process: the detail cache on disk saves re-reading listed deals.
+            await asyncio.to_thread(self.store.load)
         today = self.clock.now().date()
         notes: list[str] = []
         try:

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from lucy_tui.clock import KST, ManualClock
+from lucy_tui.sim import ipo_demo
 from lucy_tui.sim.pages import PagesFront
 from lucy_tui.sources.fetch import Fetcher, FetchFailed
 from lucy_tui.sources.jobs import IpoSource, ThemeSource
@@ -188,3 +189,15 @@ async def test_robots_txt_is_read_once_and_honoured(pages, fetcher):
     assert await fetcher.get(pages.urls["judal"] + "/?view=stockList&themeIdx=53", site="judal.co.kr")
     assert pages.hits == {"38": 1, "judal": 2}             # robots.txt is not a page hit
     assert fetcher.requests == 3
+
+
+async def test_a_new_process_reuses_the_detail_cache_on_disk(ipo, pages, fetcher, tmp_path):
+    await ipo.refresh()
+    pages.clock.advance(86400 * 40)       # every deal listed, or subscribed, long ago
+    first = pages.hits["38"]
+    again = IpoSource(fetcher, IpoStore(tmp_path / "ipo.json"), base_url=pages.urls["38"],
+                      clock=pages.clock)
+    pages.offerings = lambda today: ipo_demo.offerings(DAY.date())     # the same deals as before
+    assert (await again.refresh()).ok
+    # Two schedule pages and the listings page; every detail page came from the cache.
+    assert pages.hits["38"] - first == 3
