@@ -140,13 +140,17 @@ class IpoRecord:
         return IpoPhase.LISTING_SOON if (today - end).days <= LISTING_WINDOW_DAYS else IpoPhase.DONE
 
     def events(self) -> list[tuple[date, str]]:
-        """(day, kind) for the calendar: subscription days, payment, refund, listing."""
+        """(day, kind) for the calendar: subscription days (trading days from start to end),
+        payment, refund, listing."""
+        from ..domain.calendar import is_trading_day
+
         out: list[tuple[date, str]] = []
         if self.subscription_start is not None:
             end = self.subscription_end or self.subscription_start
             d = self.subscription_start
             while d <= end and len(out) < 10:
-                out.append((d, "subscription"))
+                if d in (self.subscription_start, end) or is_trading_day(d):
+                    out.append((d, "subscription"))
                 d = date.fromordinal(d.toordinal() + 1)
         for kind in ("payment", "refund", "listing"):
             value = getattr(self, kind)

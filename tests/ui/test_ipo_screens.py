@@ -108,7 +108,11 @@ async def test_ipo_calendar_colours_and_keyboard(ipo_store, pages):
         listing = next(r.listing for r in screen.records if r.name == "더본코리아")
         assert "상" in cal.day_text(listing).plain
         refund = next(r.refund for r in screen.records if r.name == "사이냅소프트")
-        assert "환" in cal.day_text(refund).plain
+        assert "납" in cal.day_text(refund).plain            # payment and refund share the day
+        cal.set_events({date(2026, 12, 9): {"refund"}, date(2026, 12, 10): {"payment", "refund"}})
+        assert cal.day_text(date(2026, 12, 9)).plain == " 9환"
+        assert cal.day_text(date(2026, 12, 10)).plain == "10납"
+        screen.reload()
         await pilot.press("0", "c")
         assert cal.has_focus and cal.cursor == screen.selected.subscription_start
         await pilot.press("home", "right_square_bracket")

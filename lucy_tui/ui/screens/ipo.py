@@ -13,6 +13,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import date
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -31,6 +32,8 @@ from .messages import LookupSymbol, PrefillOrder
 
 FILTERS = {"0": None, "1": IpoPhase.UPCOMING, "2": IpoPhase.SUBSCRIBING,
            "3": IpoPhase.LISTING_SOON, "4": IpoPhase.DONE}
+PHASE_LABEL = {IpoPhase.UPCOMING: "청약예정", IpoPhase.SUBSCRIBING: "청약중",
+               IpoPhase.LISTING_SOON: "상장예정", IpoPhase.DONE: "상장완료"}
 PHASE_STYLE = {IpoPhase.UPCOMING: "#5f87ff", IpoPhase.SUBSCRIBING: "bold #ff5f5f",
                IpoPhase.LISTING_SOON: "#ffaf00", IpoPhase.DONE: "#8a8a8a"}
 
@@ -48,7 +51,7 @@ def detail_text(record: IpoRecord, today: date) -> Text:
     rows = [
         ("종목", f"{record.name}" + (f"  {record.code}" if record.code else "")),
         ("시장", record.market or "—"),
-        ("단계", record.phase(today).value),
+        ("단계", PHASE_LABEL[record.phase(today)]),
         ("청약", f"{_d(record.subscription_start)} ~ {_d(record.subscription_end)}"),
         ("납입 / 환불", f"{_d(record.payment)} / {_d(record.refund)}"),
         ("상장", _d(record.listing)),
@@ -64,8 +67,9 @@ def detail_text(record: IpoRecord, today: date) -> Text:
     ]
     text = Text()
     for label, value in rows:
-        text.append(f"{label:<8}", style="bold")
-        text.append(f" {value}\n")
+        # Hangul is two cells wide: pad by display width, not by characters.
+        text.append(label + " " * max(1, 13 - cell_len(label)), style="bold")
+        text.append(f"{value}\n")
     text.append("\n")
     for line in judgement.summary(record):
         text.append(f"• {line}\n", style="italic")
@@ -75,8 +79,8 @@ def detail_text(record: IpoRecord, today: date) -> Text:
 class IpoScreen(Screen):
     DEFAULT_CSS = """
     IpoScreen #ipo-status { height: 1; background: $panel; padding: 0 1; }
-    IpoScreen #ipo-left { width: 3fr; }
-    IpoScreen #ipo-right { width: 2fr; min-width: 50; }
+    IpoScreen #ipo-left { width: 1fr; }
+    IpoScreen #ipo-right { width: 64; }
     IpoScreen #ipo-detail { height: 1fr; padding: 0 1; border-top: solid $primary; }
     """
     BINDINGS = [
@@ -121,10 +125,10 @@ class IpoScreen(Screen):
 
     async def on_mount(self) -> None:
         table = self.query_one("#ipo-table", DataTable)
-        for key, label in (("name", "종목"), ("phase", "단계"), ("sub", "청약"), ("final", "확정가"),
-                           ("band", "희망가"), ("inst", "기관"), ("lockup", "확약"),
-                           ("listing", "상장")):
-            table.add_column(label, key=key)
+        for key, label, width in (("name", "종목", 14), ("phase", "단계", 8), ("sub", "청약", 11),
+                                  ("final", "확정가", 6), ("band", "희망가", 13), ("inst", "기관", 7),
+                                  ("lockup", "확약", 6), ("listing", "상장", 5)):
+            table.add_column(label, key=key, width=width)
         if not self.store.data.records:
             # The file is small, but reading it is still I/O: not on the event loop.
             await asyncio.to_thread(self.store.load)
@@ -149,18 +153,18 @@ class IpoScreen(Screen):
         self.shown = [r for r in self.records
                       if self.phase_filter is None or r.phase(today) is self.phase_filter]
         table.clear()
-        for i, r in enumerate(self.shown):
+        for r in self.shown:
             phase = r.phase(today)
             table.add_row(
-                Text(r.name + (" (SPAC)" if r.spac else "")),
-                Text(phase.value, style=PHASE_STYLE[phase]),
+                r.name + (" (SPAC)" if r.spac else ""),
+                Text(PHASE_LABEL[phase], style=PHASE_STYLE[phase]),
                 f"{_d(r.subscription_start)}~{_d(r.subscription_end)}",
                 Text(_won(r.final_price), justify="right"),
                 f"{_won(r.band_low)}~{_won(r.band_high)}",
                 Text(f"{r.institutional_competition:,.0f}:1"
                      if r.institutional_competition is not None else "—", justify="right"),
                 Text(f"{r.lockup_ratio}%" if r.lockup_ratio is not None else "—", justify="right"),
-                _d(r.listing), key=str(i))
+                _d(r.listing), key=self._key(r))
         updated = self.store.data.updated
         label = "all" if self.phase_filter is None else self.phase_filter.value
         self.status_text = (f"IPO · {label} · {len(self.shown)} of {len(self.records)} offerings · "
@@ -169,6 +173,10 @@ class IpoScreen(Screen):
                             "not refreshed yet")
         self.query_one("#ipo-status", Static).update(self.status_text)
         self._show_detail(self.selected)
+
+    @staticmethod
+    def _key(record: IpoRecord) -> str:
+        return f"{record.no}:{record.code}:{record.name}"
 
     @property
     def selected(self) -> IpoRecord | None:

@@ -26,7 +26,12 @@ def _when(at: datetime | None) -> str:
 
 
 class SchedulerScreen(Screen):
-    DEFAULT_CSS = "SchedulerScreen #scheduler-status { height: 1; background: $panel; padding: 0 1; }"
+    DEFAULT_CSS = """
+    SchedulerScreen #scheduler-status { height: 1; background: $panel; padding: 0 1; }
+    SchedulerScreen #scheduler-table { height: 1fr; }
+    SchedulerScreen #scheduler-detail { height: auto; max-height: 6; padding: 0 1;
+                                        border-top: solid $primary; }
+    """
     BINDINGS = [
         Binding("r", "run_selected", "Run now", id="scheduler_run"),
         Binding("escape", "app.pop_screen", "Back", id="scheduler_back"),
@@ -43,6 +48,7 @@ class SchedulerScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Static(id="scheduler-status")
         yield DataTable(id="scheduler-table", cursor_type="row", zebra_stripes=True)
+        yield Static(id="scheduler-detail")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -79,10 +85,28 @@ class SchedulerScreen(Screen):
         else:
             for info in infos:
                 for (key, _), value in zip(self.COLUMNS, self._cells(info)):
-                    table.update_cell(info.id, key, value)
+                    table.update_cell(info.id, key, value, update_width=True)
+        self._detail()
         running = sum(1 for i in infos if i.running)
         self.query_one("#scheduler-status", Static).update(
             f"Scheduler · {len(infos)} jobs" + (f" · {running} running" if running else ""))
+
+    def _detail(self) -> None:
+        """The selected job's last result in full (the table column is cut to fit)."""
+        job_id = self.selected
+        if job_id is None:
+            return
+        info = self.registry.info(job_id)
+        text = Text(f"{info.id}: ", style="bold")
+        text.append(info.description)
+        if info.last_outcome is not None:
+            text.append(f"\nlast result ({_when(info.last_run)}): ")
+            text.append(info.last_outcome.message, style=STATUS_STYLE[info.status])
+        self.query_one("#scheduler-detail", Static).update(text)
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._detail()
 
     @property
     def selected(self) -> str | None:

@@ -2,7 +2,7 @@
 and refund days in grey, listing days in red, moved by keyboard.
 
 Each day shows its number and a one-letter mark per event kind (청 subscription, 납 payment,
-환 refund, 상 listing), so the colours are not the only cue.
+환 refund, 상 listing; payment and refund on one day show 납 only), so colour is not the only cue.
 """
 
 from __future__ import annotations
@@ -95,8 +95,12 @@ class MonthCalendar(Widget, can_focus=True):
         if day == self.today:
             style += " underline"
         text = Text(f"{day.day:>2}", style=style.strip())
+        kinds = self.events.get(day, ())
+        # Payment and refund usually fall on the same day and share a colour: one mark for both.
         for kind in ("subscription", "payment", "refund", "listing"):
-            if kind in self.events.get(day, ()):
+            if kind == "refund" and "payment" in kinds:
+                continue
+            if kind in kinds:
                 mark, colour = MARKS[kind]
                 text.append(mark, style=colour)
         if day == self.cursor:
@@ -106,15 +110,15 @@ class MonthCalendar(Widget, can_focus=True):
     def render(self) -> Table:
         first = month_start(self.cursor)
         table = Table(title=f"{first:%Y-%m}", show_edge=False, pad_edge=False, box=None,
-                      padding=(0, 1), expand=False)
+                      padding=(0, 0), expand=False)
         for i, name in enumerate(WEEKDAYS):
             table.add_column(Text(name, style=HOLIDAY if i == 0 else ""), justify="left",
-                             min_width=6, no_wrap=True)
+                             width=9, no_wrap=True)
         weeks = pycal.Calendar(firstweekday=6).monthdatescalendar(first.year, first.month)
         for week in weeks:
             table.add_row(*(self.day_text(d) if d.month == first.month else Text("")
                             for d in week))
-        table.caption = Text.assemble(("청", SUBSCRIPTION), " 청약  ", ("납", GREY), " 납입  ",
+        table.caption = Text.assemble(("청", SUBSCRIPTION), " 청약  ", ("납", GREY), " 납입(·환불)  ",
                                       ("환", GREY), " 환불  ", ("상", LISTING), " 상장  ",
                                       ("휴", HOLIDAY), " 휴장")
         return table
