@@ -10,7 +10,8 @@ Two aiohttp apps on two ports, because the real sites are two hosts: 38.co.kr an
 Fault hooks (:meth:`PagesFront.fault`) make a site answer as it does on a bad day: ``"522"``
 (Cloudflare origin unreachable), ``"timeout"`` (no answer until released), ``"blocked"`` (403),
 ``"empty"`` (200 with an empty body) and ``"markup"`` (the page without the tables and links the
-parsers look for).
+parsers look for). Another process (``lucy sim --pages``) sets them by POSTing JSON to
+``/__sim/faults`` on the site: ``{"fault": "522", "times": 2}`` or ``{"action": "clear"}``.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from . import ipo_demo
 from .ipo_demo import DemoOffering, DemoStock, DemoTheme
 
 SITES = ("38", "judal")
+FAULTS_PATH = "/__sim/faults"
 FAULT_KINDS = ("522", "timeout", "blocked", "empty", "markup")
 
 _STATUS_COLOUR = {"upcoming": "#0066CC", "open": "#E3231E", "done": "#333333"}
@@ -156,6 +158,7 @@ class PagesFront:
         app.router.add_get("/html/fund/index.htm", self._fund)
         app.router.add_get("/html/fund/", self._fund)
         app.router.add_get("/robots.txt", self._robots_38)
+        app.router.add_post(FAULTS_PATH, self._faults_38)
 
     async def _fund(self, request: web.Request) -> web.Response:
         faulty = await self._faulty("38")
@@ -297,6 +300,28 @@ class PagesFront:
     def _install_judal(self, app: web.Application) -> None:
         app.router.add_get("/", self._judal)
         app.router.add_get("/robots.txt", self._robots_judal)
+        app.router.add_post(FAULTS_PATH, self._faults_judal)
+
+    async def _faults_38(self, request: web.Request) -> web.Response:
+        return await self._fault_control("38", request)
+
+    async def _faults_judal(self, request: web.Request) -> web.Response:
+        return await self._fault_control("judal", request)
+
+    async def _fault_control(self, site: str, request: web.Request) -> web.Response:
+        try:
+            body = await request.json()
+            if not isinstance(body, dict):
+                raise ValueError("expected a JSON object")
+            if body.get("action") == "clear":
+                self.clear(site)
+            else:
+                times = body.get("times")
+                self.fault(site, str(body.get("fault")), None if times is None else int(times))
+        except (ValueError, TypeError) as exc:
+            return web.json_response({"ok": False, "error": str(exc)}, status=400)
+        return web.json_response({"ok": True, "site": site,
+                                  "fault": self._faults[site].kind if site in self._faults else None})
 
     async def _robots_38(self, request: web.Request) -> web.Response:
         return self._robots_txt("38")

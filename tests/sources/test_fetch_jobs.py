@@ -201,3 +201,17 @@ async def test_a_new_process_reuses_the_detail_cache_on_disk(ipo, pages, fetcher
     assert (await again.refresh()).ok
     # Two schedule pages and the listings page; every detail page came from the cache.
     assert pages.hits["38"] - first == 3
+
+
+async def test_faults_can_be_set_over_http(pages, fetcher):
+    import httpx
+
+    async with httpx.AsyncClient() as http:
+        answer = await http.post(pages.urls["judal"] + "/__sim/faults", json={"fault": "blocked"})
+        assert answer.json() == {"ok": True, "site": "judal", "fault": "blocked"}
+        bad = await http.post(pages.urls["judal"] + "/__sim/faults", json={"fault": "flood"})
+        assert bad.status_code == 400 and "unknown fault 'flood'" in bad.json()["error"]
+        with pytest.raises(FetchFailed, match="blocked"):
+            await fetcher.get(pages.urls["judal"] + "/", site="judal.co.kr")
+        await http.post(pages.urls["judal"] + "/__sim/faults", json={"action": "clear"})
+    assert await fetcher.get(pages.urls["judal"] + "/", site="judal.co.kr")
