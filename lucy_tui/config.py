@@ -60,16 +60,32 @@ class ScheduleConfig:
 
 
 @dataclass(frozen=True)
+class UiConfig:
+    #: A Textual theme name (e.g. "textual-dark", "nord", "gruvbox", "textual-light").
+    theme: str = "textual-dark"
+    #: Ring the terminal bell on fills and alerts.
+    bell: bool = False
+    #: Lines the fill tape keeps in memory (older lines stay in the journal).
+    tape_lines: int = 50_000
+
+
+@dataclass(frozen=True)
 class Config:
     general: GeneralConfig = field(default_factory=GeneralConfig)
     demo: DemoConfig = field(default_factory=DemoConfig)
     market: MarketConfig = field(default_factory=MarketConfig)
+    ui: UiConfig = field(default_factory=UiConfig)
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
+    #: Binding id → keys ("f2" or "f2,ctrl+t"); the ids are listed by the help screen (F1).
+    keymap: dict[str, str] = field(default_factory=dict)
     path: Path | None = None
 
 
 SECTIONS: dict[str, type] = {"general": GeneralConfig, "demo": DemoConfig, "market": MarketConfig,
-                             "schedule": ScheduleConfig}
+                             "ui": UiConfig, "schedule": ScheduleConfig}
+#: Sections whose keys are the user's own names (checked by whoever knows them: the keymap's ids
+#: by the console, which owns the bindings).
+FREE_SECTIONS = ("keymap",)
 CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("general", "environment"): ENVIRONMENTS,
     ("demo", "session"): SESSION_MODES,
@@ -114,9 +130,11 @@ def parse(text: str, path: Path | None = None) -> Config:
     problems: list[str] = []
     sections = {}
     for name, value in data.items():
-        if name not in SECTIONS:
+        if name in FREE_SECTIONS and isinstance(value, dict):
+            sections[name] = _free_section(name, value, text, problems)
+        elif name not in SECTIONS:
             problems.append(f"line {_line_of(text, None, name)}: unknown section [{name}]"
-                            f" (known: {', '.join(SECTIONS)})")
+                            f" (known: {', '.join((*SECTIONS, *FREE_SECTIONS))})")
         elif not isinstance(value, dict):
             problems.append(f"line {_line_of(text, None, name)}: '{name}' must be a section ([{name}])")
         else:
@@ -147,6 +165,17 @@ def _section(name: str, values: dict, text: str, problems: list[str]):
             continue
         kwargs[key] = value
     return cls(**kwargs)
+
+
+def _free_section(name: str, values: dict, text: str, problems: list[str]) -> dict[str, str]:
+    out = {}
+    for key, raw in values.items():
+        if not isinstance(raw, str) or not raw.strip():
+            problems.append(f"line {_line_of(text, name, key)}: {name}.{key}: expected keys as a "
+                            f"string like \"f2\" or \"f2,ctrl+t\", got {_kind(raw)}")
+        else:
+            out[key] = raw.strip()
+    return out
 
 
 def _coerce(raw, hint):

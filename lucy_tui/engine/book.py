@@ -83,6 +83,36 @@ class Book:
         except states.IllegalTransition as exc:
             return [EngineError(str(exc), local_id, order.account)]
 
+    # ------------------------------------------------------------ partial amends
+
+    def add_part(self, part: Order) -> list:
+        """Add the order that carries the shares a partial amend moved to a new number; it
+        joins its parent's legs, so the parent's totals keep counting every share."""
+        out = self.add(part)
+        parent = self.parents.get(part.parent_id) if part.parent_id else None
+        if parent is not None and all(leg.child_id != part.local_id for leg in parent.legs):
+            parent.legs.append(LegSlot(part.account, part.qty, part.local_id))
+            out.append(self.parent_view(parent.parent_id))
+        return out
+
+    def move_out(self, local_id: str, qty: int, at: datetime | None) -> list:
+        """``qty`` open shares of the order left it for a partial amend's new number. The order
+        keeps working with the rest under its own number; the moved shares count as cancelled
+        on it, as the brokers' inquiries report them, so ``qty = filled + leaves + cancelled``
+        still holds on both rows."""
+        order = self.orders[local_id]
+        moved = min(qty, order.leaves_qty)
+        if moved <= 0:
+            return []
+        if moved == order.leaves_qty:      # fills took the rest meanwhile: nothing left here
+            return self.transition(local_id, states.on_cancelled, moved, at)
+        try:
+            new = states.on_replaced(order, order.order_no, None, None, at)
+        except states.IllegalTransition:   # e.g. a cancel is pending: the state stays
+            new = order
+        return self.set(dataclasses.replace(new, orig_order_no=order.orig_order_no,
+                                            cancelled_qty=order.cancelled_qty + moved))
+
     # ------------------------------------------------------------ fills
 
     def apply_fill(self, local_id: str, fill: Fill, cum_qty: int = 0) -> list:

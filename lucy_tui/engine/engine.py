@@ -14,6 +14,7 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Callable
 
@@ -25,7 +26,8 @@ from ..brokers.base import (
 from ..clock import Clock, SystemClock
 from ..domain import states
 from ..domain.model import (
-    AccountRef, Instrument, Order, OrderStatus, OrderType, Quote, Side, TimeInForce, Venue,
+    AccountRef, Instrument, Order, OrderStatus, OrderType, Position, Quote, Side, TimeInForce,
+    Venue,
 )
 from . import reconcile, risk
 from .allocation import Plan, shares_for_amount, split_quantity
@@ -33,7 +35,8 @@ from .book import Book, LegSlot, Parent
 from .events import (
     BrokerStatusChanged, EngineError, EngineEvent, FillReceived, OrderUpdated, ParentUpdated,
 )
-from .journal import Journal
+from .export import fills_csv, orders_csv
+from .journal import Journal, JournalError
 
 log = logging.getLogger(__name__)
 Listener = Callable[[EngineEvent], None]
@@ -41,6 +44,10 @@ Listener = Callable[[EngineEvent], None]
 #: ~7 000 young objects, and any gen 2 pass over what was not frozen yet) stalled the loop by
 #: 13-60 ms in tests/bench/journal.py; at 200 the young generations stay small.
 FREEZE_EVERY = 200
+#: Seconds a quote is reused for pre-trade checks. The checks read only what is fixed for the
+#: day (the price band and its base), so reuse costs no correctness; it saves a 200-child
+#: allocation or a burst of orders in one name from asking the same quote again and again.
+QUOTE_TTL = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,15 +89,19 @@ class Engine:
     def __init__(self, *, journal_dir: Path | None = None, clock: Clock | None = None,
                  limits: risk.RiskLimits | None = None, plans: tuple[Plan, ...] = (),
                  check_cash: bool = True, unknown_retries: tuple[float, ...] = (0.5, 1, 2, 4, 8),
-                 journal_fsync: bool = True):
+                 journal_fsync: bool = True, rate_retries: tuple[float, ...] = (1.0, 2.0, 4.0)):
         self.clock = clock or SystemClock()
         self.limits = limits or risk.RiskLimits()
         self.plans = {p.name: p for p in plans}
         self.check_cash = check_cash
         self.unknown_retries = unknown_retries
+        # Seconds to wait before sending again an order the broker refused for its rate limit
+        # (after the client's own quick retries): one entry per further try.
+        self.rate_retries = rate_retries
         self.book = Book()
         self.brokers: dict[str, Broker] = {}
-        self.journal = (Journal(journal_dir, self.clock.now().date(), fsync=journal_fsync)
+        self.journal = (Journal(journal_dir, self.clock.now().date(), fsync=journal_fsync,
+                                on_error=self._journal_failed)
                         if journal_dir is not None else None)
         self._listeners: list[Listener] = []
         self._early: dict[tuple[str, str], list[BrokerEvent]] = defaultdict(list)
@@ -102,6 +113,11 @@ class Engine:
         self._claiming: set[str] = set()
         self._instruments: dict[str, Instrument | None] = {}
         self._instrument_lookups: dict[str, asyncio.Future] = {}
+        self._quotes: dict[str, tuple[float, Quote]] = {}
+        self._quote_lookups: dict[str, asyncio.Future] = {}
+        # Partial amends sent and not yet answered: (account key, old number) → the local id
+        # of the order that will carry the amended part.
+        self._splits: dict[tuple[str, str], str] = {}
         self._seq = 0
         self._fills_seen = 0
         self._day = self.clock.now().strftime("%y%m%d")
@@ -171,6 +187,12 @@ class Engine:
                 self.book.orders[order.local_id] = states.on_send_unknown(order, order.updated_at)
         for parent_id in rec.parents:
             self._seq = max(self._seq, _seq_of(parent_id, self._day))
+        for order in self.book.orders.values():
+            # A partial amend's part that the inquiry found joined its parent after the parent
+            # was last journaled.
+            parent = self.book.parents.get(order.parent_id) if order.parent_id else None
+            if parent is not None and all(leg.child_id != order.local_id for leg in parent.legs):
+                parent.legs.append(LegSlot(order.account, order.qty, order.local_id))
         for fill in rec.fills:
             key = (fill.account.key, fill.order_no)
             q, a = self.book.cum.get(key, (0, 0))
@@ -186,14 +208,19 @@ class Engine:
 
     def _emit(self, events: list) -> None:
         journal = self.journal
+        filled = None
         for event in events:
             if journal is not None:
                 if type(event) is OrderUpdated:
-                    journal.append("order", event.order)
+                    # The snapshot a fill causes is not journaled: recovery applies the fill
+                    # record to the snapshot before it (journal.py), to the same result.
+                    if event.order is not filled:
+                        journal.append("order", event.order)
                     if event.order.order_no:
                         self._release(event.order)
                 elif type(event) is FillReceived:
                     journal.append("fill", event.fill)
+                    filled = event.order
             elif type(event) is OrderUpdated and event.order.order_no:
                 self._release(event.order)
             for listener in self._listeners:
@@ -222,6 +249,73 @@ class Engine:
 
     def parent(self, parent_id: str) -> ParentUpdated:
         return self.book.parent_view(parent_id)
+
+    def accounts(self) -> list[AccountRef]:
+        """Every account of the connected brokers (in the order they were added), then any
+        other account the day's book knows (from the journal)."""
+        out = [a for broker in self.brokers.values() for a in broker.accounts]
+        seen = {a.key for a in out}
+        out += [a for key, a in self.book.accounts.items() if key not in seen]
+        return out
+
+    def positions(self, account: AccountRef | None = None) -> list[Position]:
+        """Held positions (qty > 0) of one account or of all, by account then code: the
+        broker's balance at start (or reconnect) plus today's fills since."""
+        key = account.key if account is not None else None
+        return sorted((p for (k, _), p in self.book.positions.items()
+                       if p.qty > 0 and (key is None or k == key)),
+                      key=lambda p: (p.account.key, p.code))
+
+    def cash(self, account: AccountRef) -> int | None:
+        """Cash of the account after today's fills (None before its balance was read)."""
+        return self.book.cash.get(account.key)
+
+    async def quote(self, code: str, *, max_age: float = 0.0) -> Quote:
+        """A quote for ``code`` from a connected broker: live sessions first, in the order the
+        brokers were added. Asks for one code made while one is on its way share it;
+        ``max_age`` (seconds) accepts a quote fetched that recently. Raises LookupError with
+        no broker, else the last broker's BrokerError."""
+        brokers = sorted(self.brokers.values(), key=lambda b: not self._live.get(b.name, True))
+        if not brokers:
+            raise LookupError("연결된 브로커가 없습니다 — no broker connected")
+        error: BrokerError | None = None
+        for broker in brokers:
+            try:
+                return await self._quote_via(broker, code, max_age)
+            except BrokerError as exc:
+                error = exc
+        assert error is not None
+        raise error
+
+    async def buying_power(self, account: AccountRef, code: str, price: int | None,
+                           type: OrderType = OrderType.LIMIT) -> int:
+        """Cash the broker would let this account spend on ``code`` at ``price`` (주문가능금액);
+        BrokerError when the broker cannot say."""
+        power = await self._broker(account).buying_power(account, code, price, type)
+        return power.cash
+
+    async def export_csv(self, directory: Path, account: AccountRef | None = None) -> list[Path]:
+        """Write the day's orders and fills as CSV, one pair of files per account (or for
+        ``account`` only): ``<YYYYMMDD>-<account>-orders.csv`` and ``...-fills.csv``. The text
+        is made on the loop from a snapshot; the files are written in a worker thread."""
+        day = self.clock.now().strftime("%Y%m%d")
+        accounts = [account] if account is not None else sorted(
+            {o.account.key: o.account for o in self.book.orders.values()}.values(),
+            key=lambda a: a.key)
+        orders, fills = list(self.book.orders.values()), list(self.book.fills)
+        files = []
+        for acct in accounts:
+            name = "".join(c if c.isalnum() or c in "-_" else "_" for c in acct.key)
+            files.append((Path(directory) / f"{day}-{name}-orders.csv", orders_csv(orders, acct)))
+            files.append((Path(directory) / f"{day}-{name}-fills.csv", fills_csv(fills, acct)))
+
+        def write() -> list[Path]:
+            Path(directory).mkdir(parents=True, exist_ok=True)
+            for path, text in files:
+                path.write_text(text, encoding="utf-8")
+            return [path for path, _ in files]
+
+        return await asyncio.to_thread(write)
 
     def _broker(self, account: AccountRef) -> Broker:
         try:
@@ -253,10 +347,30 @@ class Engine:
             await asyncio.shield(pending)
         quote = None
         try:
-            quote = await broker.quote(code)
+            quote = await self._quote_via(broker, code, QUOTE_TTL)
         except BrokerError:
             pass
         return self._instruments[code], quote
+
+    async def _quote_via(self, broker: Broker, code: str, max_age: float) -> Quote:
+        loop = asyncio.get_running_loop()
+        cached = self._quotes.get(code)
+        if cached is not None and loop.time() - cached[0] <= max_age:
+            return cached[1]
+        pending = self._quote_lookups.get(code)
+        if pending is None:
+            pending = asyncio.ensure_future(self._fetch_quote(broker, code))
+            self._quote_lookups[code] = pending
+        return await asyncio.shield(pending)
+
+    async def _fetch_quote(self, broker: Broker, code: str) -> Quote:
+        try:
+            started = asyncio.get_running_loop().time()
+            quote = await broker.quote(code)
+            self._quotes[code] = (started, quote)
+            return quote
+        finally:
+            self._quote_lookups.pop(code, None)
 
     async def _lookup_instrument(self, broker: Broker, code: str) -> None:
         try:
@@ -318,10 +432,27 @@ class Engine:
                       type=intent.type, tif=intent.tif, venue=intent.venue, parent_id=parent_id,
                       created_at=now, updated_at=now)
         self._emit(self.book.add(order))
-        if self.journal is not None:
-            await self.journal.durable()     # journaled before it is sent (rule 5)
+        if not await self._journaled(order):
+            return Placement(local_id=order.local_id, errors=(self.book.orders[order.local_id].reject_reason,))
         await self._send(broker, order)
         return Placement(local_id=order.local_id)
+
+    async def _journaled(self, order: Order) -> bool:
+        """Wait until the order is on disk (rule 5: journaled before it is sent). If the
+        journal cannot write it, it is not sent: it is rejected here, with the reason."""
+        if self.journal is None:
+            return True
+        try:
+            await self.journal.durable()
+        except JournalError as exc:
+            self._emit(self.book.transition(order.local_id, states.on_rejected,
+                                            f"저널 기록 실패로 전송하지 않음 — not sent: {exc}",
+                                            self.clock.now()))
+            return False
+        return True
+
+    def _journal_failed(self, message: str) -> None:
+        self._emit([EngineError(f"저널 기록 실패 — {message}")])
 
     async def _send(self, broker: Broker, order: Order) -> None:
         request = OrderRequest(order.account, order.code, order.side, order.qty, order.price,
@@ -329,7 +460,7 @@ class Engine:
         flight = self._in_flight[order.account.key]
         flight.add(order.local_id)
         try:
-            placed = await broker.place(request)
+            placed = await self._place_paced(broker, order, request)
         except (BrokerRejected, RateLimited) as exc:
             self._emit(self.book.transition(order.local_id, states.on_rejected, str(exc),
                                             self.clock.now()))
@@ -350,6 +481,22 @@ class Engine:
         finally:
             flight.discard(order.local_id)
             self._claim_leftovers(order.account)
+
+    async def _place_paced(self, broker: Broker, order: Order, request: OrderRequest):
+        """``broker.place``, sent again after a back-off while the broker answers with its rate
+        limit. A rate-limit answer (KIS EGW00201, LS IGW00201) is a refusal before acceptance
+        (rule 5), so sending again cannot make a second order; the order stays PENDING_NEW
+        and in flight meanwhile, so no inquiry takes it for anything else."""
+        for tries, delay in enumerate(self.rate_retries):
+            try:
+                return await broker.place(request)
+            except RateLimited as exc:
+                if not tries:
+                    self._emit([EngineError(
+                        f"주문 {order.local_id}: 호출 한도 초과, 잠시 후 다시 보냅니다 — {exc}",
+                        order.local_id, order.account)])
+                await asyncio.sleep(delay)
+        return await broker.place(request)
 
     def _unknown(self, order: Order, why: str) -> None:
         self._emit(self.book.transition(order.local_id, states.on_send_unknown, self.clock.now()))
@@ -442,8 +589,8 @@ class Engine:
         slot.child_id = order.local_id
         self._journal_parent(parent)
         self._emit(self.book.add(order))
-        if self.journal is not None:
-            await self.journal.durable()
+        if not await self._journaled(order):
+            return Placement(local_id=order.local_id, errors=(self.book.orders[order.local_id].reject_reason,))
         await self._send(broker, order)
         return Placement(local_id=order.local_id)
 
@@ -492,28 +639,54 @@ class Engine:
         results = await asyncio.gather(*(self._cancel_one(o) for o in open_))
         return [r for r in results if r]
 
-    async def amend(self, local_id: str, price: int | None) -> list[str]:
-        """Amend the price of all the open quantity (of every open child of a parent)."""
-        results = await asyncio.gather(*(self._amend_one(o, price) for o in self._targets(local_id)))
+    async def amend(self, local_id: str, price: int | None, qty: int | None = None) -> list[str]:
+        """Amend the price of the open quantity (of every open child of a parent); returns the
+        messages of failures.
+
+        ``qty`` moves only that many open shares to the new price (정정 일부): the broker gives
+        them a new number, and the book carries them as a new order (``orig_order_no`` = the old
+        number, same parent, listed in the parent's legs) while the rest keeps working under the
+        old number, where the moved shares count as cancelled. ``qty`` at or above what is open
+        amends all of it. For a parent, ``qty`` is the total to move, split over the open
+        children in proportion to what each has open."""
+        targets = self._targets(local_id)
+        if qty is None:
+            parts: list[int | None] = [None] * len(targets)
+        else:
+            if qty <= 0:
+                return [f"{local_id}: 정정 수량은 1주 이상이어야 합니다 — amend quantity must be positive"]
+            open_ = [max(o.leaves_qty, 0) for o in targets]
+            if sum(open_) == 0 or qty >= sum(open_):
+                parts = [None] * len(targets)
+            else:
+                parts = _split_open(qty, open_)
+        results = await asyncio.gather(*(self._amend_one(o, price, q) for o, q in zip(targets, parts)
+                                         if q is None or q > 0))
         return [r for r in results if r]
 
-    async def _amend_one(self, order: Order, price: int | None) -> str:
+    async def _amend_one(self, order: Order, price: int | None, qty: int | None = None) -> str:
         if not order.is_open or not order.order_no:
             return f"{order.local_id}: 정정할 수 없는 상태입니다 ({order.status.korean})"
+        if qty is not None and qty >= order.leaves_qty:
+            qty = None
         instrument = self._instruments.get(order.code)
-        violation = risk.krx.check_order(order.type, price, order.leaves_qty or 1,
+        violation = risk.krx.check_order(order.type, price, qty or order.leaves_qty or 1,
                                          instrument=instrument)
         if violation is not None:
             return f"{order.local_id}: {violation}"
+        if qty is not None:
+            return await self._amend_part(order, price, qty)
         self._emit(self.book.transition(order.local_id, states.on_replace_requested, self.clock.now()))
         old_no = order.order_no
         try:
             placed = await self._broker(order.account).amend(order.account, old_no, price=price,
                                                              type=order.type)
         except OutcomeUnknown as exc:
+            if self.book.orders[order.local_id].order_no != old_no:
+                return ""                    # the feed's notice told us meanwhile
             self._spawn(self.reconcile(order.account))
             return f"{order.local_id}: 정정 결과 확인중 — {exc}"
-        except BrokerError as exc:
+        except (BrokerError, ValueError) as exc:
             if self.book.orders[order.local_id].status is OrderStatus.PENDING_REPLACE:
                 self._emit(self.book.transition(order.local_id, states.on_replace_rejected,
                                                 str(exc), self.clock.now()))
@@ -524,6 +697,66 @@ class Engine:
             self._emit(self.book.transition(order.local_id, states.on_replaced, placed.order_no,
                                             price, None, placed.time))
         return ""
+
+    async def _amend_part(self, order: Order, price: int | None, qty: int) -> str:
+        # The part is journaled before the amend leaves (as an order is before it is sent), so
+        # a crash or an unknown outcome leaves a local order for the inquiry to resolve.
+        now = self.clock.now()
+        old_no = order.order_no
+        part = Order(local_id=self.new_id(), account=order.account, code=order.code,
+                     side=order.side, qty=qty,
+                     price=price if order.type.needs_price else order.price, type=order.type,
+                     tif=order.tif, venue=order.venue, parent_id=order.parent_id,
+                     orig_order_no=old_no, external=order.external, created_at=now,
+                     updated_at=now)
+        key = (order.account.key, old_no)
+        self._splits[key] = part.local_id
+        self._emit(self.book.add_part(part))
+        if part.parent_id in self.book.parents:
+            self._journal_parent(self.book.parents[part.parent_id])
+        self._emit(self.book.transition(order.local_id, states.on_replace_requested, now))
+        if not await self._journaled(part):
+            self._splits.pop(key, None)
+            self._replace_failed(order.local_id, "저널 기록 실패")
+            return f"{order.local_id}: {self.book.orders[part.local_id].reject_reason}"
+        try:
+            placed = await self._broker(order.account).amend(order.account, old_no, price=price,
+                                                             qty=qty, type=order.type)
+        except OutcomeUnknown as exc:
+            if key not in self._splits:      # the feed's notice told us meanwhile
+                return ""
+            # The inquiry decides: an amend record naming old_no moves the part (reconcile).
+            self._emit(self.book.transition(part.local_id, states.on_send_unknown, self.clock.now()))
+            self._spawn(self._resolve_unknown(order.account))
+            return f"{order.local_id}: 정정 결과 확인중 — {exc}"
+        except (BrokerError, ValueError) as exc:
+            self._splits.pop(key, None)
+            self._emit(self.book.transition(part.local_id, states.on_rejected, str(exc),
+                                            self.clock.now()))
+            self._replace_failed(order.local_id, str(exc))
+            self._emit([EngineError(str(exc), order.local_id, order.account)])
+            return f"{order.local_id}: {exc}"
+        self._split_done(order.account, old_no, placed.order_no, placed.time)
+        return ""
+
+    def _replace_failed(self, local_id: str, reason: str) -> None:
+        if self.book.orders[local_id].status is OrderStatus.PENDING_REPLACE:
+            self._emit(self.book.transition(local_id, states.on_replace_rejected, reason,
+                                            self.clock.now()))
+
+    def _split_done(self, account: AccountRef, old_no: str, new_no: str,
+                    at: datetime | None) -> None:
+        """A partial amend of ``old_no`` took effect under ``new_no`` (told by the REST answer or
+        the feed, whichever came first; the second finds nothing to do)."""
+        local_id = self._splits.pop((account.key, old_no), None)
+        if local_id is None:
+            return
+        part = self.book.orders[local_id]
+        if not part.order_no:
+            self._emit(self.book.transition(local_id, states.on_accepted, new_no, at))
+        original = self.book.find(account, old_no)
+        if original is not None and original.order_no == old_no:
+            self._emit(self.book.move_out(original.local_id, part.qty, at))
 
     # ------------------------------------------------------------ reconciliation
 
@@ -570,7 +803,8 @@ class Engine:
             self._emit([EngineError(f"{account}: 주문내역 조회 실패 — {exc}", account=account)])
             return
         self._emit(reconcile.merge(self.book, account, reports, new_id=self.new_id,
-                                   now=self.clock.now(), in_flight=self._in_flight[account.key]))
+                                   now=self.clock.now(), in_flight=self._in_flight[account.key],
+                                   splits=self._splits))
         # News held for numbers the inquiry has now named is applied by _emit; what is left
         # belongs to nothing the broker reports yet: keep it for the next inquiry.
 
@@ -628,18 +862,42 @@ class Engine:
                 self._emit(self.book.transition(order.local_id, states.on_cancelled, event.qty,
                                                 event.time))
         elif kind is OrderAmended:
+            known = self.book.find(event.account, event.order_no)
+            if known is not None and known.order_no == event.order_no:
+                return                      # the REST answer told us first
+            if (event.account.key, event.orig_order_no) in self._splits:
+                self._split_done(event.account, event.orig_order_no, event.order_no, event.time)
+                return
             order = self.book.find(event.account, event.orig_order_no)
-            if order is None:
-                order = self.book.find(event.account, event.order_no)
             if order is None:
                 self._hold(event.account, event.orig_order_no, event)
             elif order.order_no == event.orig_order_no:
-                self._emit(self.book.transition(order.local_id, states.on_replaced,
-                                                event.order_no, event.price, event.qty, event.time))
+                if order.status is not OrderStatus.PENDING_REPLACE \
+                        and 0 < event.qty < order.leaves_qty:
+                    self._external_part(order, event)
+                else:
+                    self._emit(self.book.transition(order.local_id, states.on_replaced,
+                                                    event.order_no, event.price, event.qty,
+                                                    event.time))
         elif kind is OrderRejectedEvent:
             self._on_rejected(event)
         elif kind is BrokerStatus:
             self._on_status(event)
+
+    def _external_part(self, order: Order, event: OrderAmended) -> None:
+        """Part of an order was amended elsewhere (HTS): the moved shares become an order of
+        their own, as if Lucy had amended them."""
+        part = states.on_accepted(
+            Order(local_id=self.new_id(), account=order.account, code=order.code, side=order.side,
+                  qty=event.qty, price=event.price if order.type.needs_price else order.price,
+                  type=order.type, tif=order.tif, venue=order.venue, parent_id=order.parent_id,
+                  orig_order_no=order.order_no, external=order.external,
+                  created_at=event.time, updated_at=event.time),
+            event.order_no, event.time)
+        self._emit(self.book.add_part(part))
+        if part.parent_id in self.book.parents:
+            self._journal_parent(self.book.parents[part.parent_id])
+        self._emit(self.book.move_out(order.local_id, event.qty, event.time))
 
     def _on_rejected(self, event: OrderRejectedEvent) -> None:
         if event.orig_order_no:
@@ -650,6 +908,10 @@ class Engine:
                   OrderStatus.PENDING_REPLACE: states.on_replace_rejected}.get(order.status)
             if fn is not None:
                 self._emit(self.book.transition(order.local_id, fn, event.reason, event.time))
+            split = self._splits.pop((event.account.key, event.orig_order_no), None)
+            if split is not None:
+                self._emit(self.book.transition(split, states.on_rejected, event.reason,
+                                                event.time))
             self._emit([EngineError(event.reason, order.local_id, event.account)])
             return
         order = self.book.find(event.account, event.order_no)
@@ -677,6 +939,16 @@ class Engine:
             if broker is not None:
                 for account in broker.accounts:
                     self._spawn(self.reconcile(account))
+
+
+def _split_open(qty: int, open_: list[int]) -> list[int]:
+    """Split ``qty`` over children in proportion to what each has open (some have none)."""
+    live = [i for i, n in enumerate(open_) if n > 0]
+    parts = split_quantity(qty, [Decimal(open_[i]) for i in live])
+    out = [0] * len(open_)
+    for i, q in zip(live, parts):
+        out[i] = q
+    return out
 
 
 def _seq_of(local_id: str, day: str) -> int:

@@ -1,16 +1,25 @@
 """The day's journal: an append-only JSON-lines log, folded into TinyDB segments off the loop.
 
 TinyDB rewrites its whole file on every write (DESIGN.md, Storage), so nothing here calls it per
-event or on the event loop. ``append`` only puts a record on a queue (no I/O, no encoding); a
-writer thread encodes, appends to ``<day>.log``, fsyncs, and every ``fold_every`` records writes
-them as a fresh TinyDB segment (``<day>-NNNN.json``, in TinyDB's file format, from the lines the
-log already holds) and starts a new log, so the cost of any write is bounded by the segment
-size, never by the day's history.
+event or on the event loop. ``append`` encodes the record into one JSON line (a few microseconds,
+no I/O) and queues it; a writer thread appends the lines to ``<day>.log``, fsyncs, and every
+``fold_every`` records writes them as a fresh TinyDB segment (``<day>-NNNN.json``, in TinyDB's
+file format, from the lines the log already holds) and starts a new log, so the cost of any
+write is bounded by the segment size, never by the day's history.
+
+Why the loop encodes and the thread only writes: a thread that runs Python code competes with
+the loop for the GIL, and each time it holds the GIL the loop waits up to the switch interval
+(5 ms) for it back. With the writer encoding 200 000 records of a 100 000-fill burst, that
+contention added 5-20 ms to the loop's worst stall (tests/bench/journal.py); encoding on the
+loop costs it about 2.5 µs per fill, and the writer's remaining work (joining lines, the
+syscalls, which release the GIL) leaves the loop alone.
 Recovery reads the segments, then the log (records are keyed by ``seq``; a torn last line from a
 kill -9 is skipped).
 
 Records: ``order`` (a full snapshot of the order, fill ids left out — they come from the fills),
-``fill``, ``parent``. The last order snapshot of a local id wins."""
+``fill``, ``parent``. The last order snapshot of a local id wins, and the fills journaled after
+it are applied to it through the state machine: the engine does not journal the snapshot a fill
+causes (the fill record says all of it), which halves the records of a burst of fills."""
 
 from __future__ import annotations
 
@@ -19,11 +28,12 @@ import json
 import os
 import threading
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
+from ..domain import states
 from ..domain.model import AccountRef, Fill, Order, OrderStatus, OrderType, Side, TimeInForce, Venue
 from .book import LegSlot, Parent
 
@@ -36,6 +46,41 @@ def _acct(a: AccountRef) -> list:
 
 def _dt(v: datetime | None) -> str | None:
     return v.isoformat() if v is not None else None
+
+
+_SAFE_CACHE: dict[AccountRef, str] = {}
+
+
+def _str(v: str) -> str:
+    """A JSON string; the common case (codes, numbers, ids) without json.dumps."""
+    if v.isascii() and v.isprintable() and '"' not in v and "\\" not in v:
+        return '"' + v + '"'
+    return json.dumps(v, ensure_ascii=False)
+
+
+def _acct_json(a: AccountRef) -> str:
+    text = _SAFE_CACHE.get(a)
+    if text is None:
+        text = _SAFE_CACHE[a] = _dumps(_acct(a))
+    return text
+
+
+def fill_line(f: Fill, seq: int) -> str:
+    """The fill record as one JSON line: the same document as ``encode("fill", f)`` plus
+    ``seq``, written by hand because fills are the one record a burst brings by the thousand."""
+    time = f'"{f.time.isoformat()}"' if f.time is not None else "null"
+    return (f'{{"t":"fill","fid":{_str(f.fill_id)},"no":{_str(f.order_no)},'
+            f'"acct":{_acct_json(f.account)},"code":{_str(f.code)},"side":"{f.side.value}",'
+            f'"qty":{int(f.qty)},"price":{int(f.price)},"time":{time},'
+            f'"venue":"{f.venue.value}","id":{_str(f.local_id)},"seq":{seq}}}')
+
+
+def line(kind: str, obj: Any, seq: int) -> str:
+    if kind == "fill":
+        return fill_line(obj, seq)
+    record = encode(kind, obj)
+    record["seq"] = seq
+    return _dumps(record)
 
 
 def encode(kind: str, obj: Any) -> dict:
@@ -101,17 +146,27 @@ class Recovered:
 
 # ------------------------------------------------------------------ the writer
 
+#: Records the writer takes off the queue at a time (see ``_run``).
+CHUNK = 500
+
+
+class JournalError(Exception):
+    """Records could not be written: what waited for them to be durable is told so."""
+
 
 class Journal:
+    """``on_error(message)`` is called on the loop that started the journal whenever a write
+    fails (the engine publishes it as an :class:`EngineError`)."""
+
     def __init__(self, directory: Path, day: date, *, fold_every: int = 500,
-                 fsync: bool = True):
+                 fsync: bool = True, on_error: Callable[[str], None] | None = None):
         self.dir = Path(directory)
         self.dir.mkdir(parents=True, exist_ok=True)
         self.day = day.strftime("%Y%m%d")
         self.fold_every = fold_every
         self.fsync = fsync
         self.seq = 0
-        self._queue: deque[tuple[int, str, Any]] = deque()
+        self._queue: deque[tuple[int, str]] = deque()     # (seq, encoded line)
         self._wake = threading.Event()
         self._stop = False
         self._written = 0                  # highest seq durable in the log
@@ -119,8 +174,10 @@ class Journal:
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._segment = 0
-        self._unfolded: list[dict] = []
+        self._unfolded: list[str] = []
         self.errors: list[str] = []
+        self.on_error = on_error
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     # -------------------------------------------------- paths
 
@@ -137,20 +194,26 @@ class Journal:
         self.seq = max(self.seq, after_seq)
         self._written = self.seq
         self._segment = len(self._segments())
+        try:
+            self._loop = asyncio.get_running_loop()
+        except RuntimeError:             # started outside a loop: errors stay in ``errors``
+            self._loop = None
         if self.log_path.exists():       # records of a previous run not folded yet stay there
             self._unfolded = [_dumps(r) for r in _read_log(self.log_path)]
         self._thread = threading.Thread(target=self._run, name="lucy-journal", daemon=True)
         self._thread.start()
 
     def append(self, kind: str, obj: Any) -> int:
-        """Queue a record: no I/O and no encoding on the caller's thread."""
+        """Encode a record and queue it for the writer: no I/O on the caller's thread."""
         self.seq += 1
-        self._queue.append((self.seq, kind, obj))
-        self._wake.set()
+        self._queue.append((self.seq, line(kind, obj, self.seq)))
+        if not self._wake.is_set():
+            self._wake.set()
         return self.seq
 
     async def durable(self, seq: int | None = None) -> None:
-        """Wait until record ``seq`` (default: everything appended so far) is on disk."""
+        """Wait until record ``seq`` (default: everything appended so far) is on disk; raises
+        :class:`JournalError` if the write that held it failed."""
         seq = self.seq if seq is None else seq
         loop = asyncio.get_running_loop()
         with self._lock:
@@ -164,7 +227,10 @@ class Journal:
     async def close(self) -> None:
         if self._thread is None:
             return
-        await self.durable()
+        try:
+            await self.durable()
+        except JournalError:             # already reported through on_error
+            pass
         self._stop = True
         self._wake.set()
         await asyncio.to_thread(self._thread.join)
@@ -177,43 +243,38 @@ class Journal:
             while True:
                 self._wake.wait(0.05)
                 self._wake.clear()
-                batch = []
+                if not self._queue:
+                    if self._stop:
+                        return
+                    continue
+                # In chunks, never the whole backlog at once, so that what this thread holds
+                # the GIL for (popping, joining, and freeing what it dropped — a C-level
+                # cascade without a thread switch) stays small: freeing a backlog of 50 000
+                # queued records in one go once stalled the loop by 70-90 ms.
                 while self._queue:
-                    batch.append(self._queue.popleft())
-                if batch:
+                    pop = self._queue.popleft
+                    chunk = [pop() for _ in range(min(CHUNK, len(self._queue)))]
                     try:
-                        log = self._write(log, batch)
+                        log = self._write(log, chunk)
                     except Exception as exc:     # disk full, permissions: say so, keep going
-                        self.errors.append(f"journal write failed: {exc}")
-                elif self._stop:
-                    return
+                        self._failed(f"journal write failed: {exc}", chunk[-1][0])
+                    del chunk
 
-    def _write(self, log, batch):
+    def _write(self, log, chunk: list[tuple[int, str]]):
         # In slices that end where a segment ends, so no segment holds more than fold_every
         # records.
-        # Only the last snapshot of an order counts on recovery: under a burst of fills, the
-        # earlier ones in the same batch need not be encoded at all.
-        later = {obj.local_id: seq for seq, kind, obj in batch if kind == "order"}
         i = 0
-        while i < len(batch):
+        while i < len(chunk):
             room = self.fold_every - len(self._unfolded)
-            part = batch[i:i + room]
-            i += len(part)
-            lines = []
-            for seq, kind, obj in part:
-                if kind == "order" and later.get(obj.local_id, seq) > seq:
-                    continue         # a later snapshot of the same order is in this batch
-                record = encode(kind, obj)
-                record["seq"] = seq
-                lines.append(_dumps(record))
-            if lines:
-                log.write("\n".join(lines) + "\n")
+            lines = [text for _, text in chunk[i:i + room]]
+            i += len(lines)
+            log.write("\n".join(lines) + "\n")
             self._unfolded.extend(lines)
             if len(self._unfolded) >= self.fold_every:
                 self._sync(log)
                 log = self._fold(log)
         self._sync(log)
-        self._release(batch[-1][0])
+        self._release(chunk[-1][0])
         return log
 
     def _sync(self, log) -> None:
@@ -221,13 +282,21 @@ class Journal:
         if self.fsync:
             os.fsync(log.fileno())
 
-    def _release(self, seq: int) -> None:
+    def _release(self, seq: int, error: str = "") -> None:
         with self._lock:
-            self._written = seq
+            if not error:
+                self._written = seq
             ready = [f for s, f in self._waiters if s <= seq]
             self._waiters = [(s, f) for s, f in self._waiters if s > seq]
         for fut in ready:
-            fut.get_loop().call_soon_threadsafe(_resolve, fut)
+            fut.get_loop().call_soon_threadsafe(_resolve, fut, error)
+
+    def _failed(self, message: str, last_seq: int) -> None:
+        self.errors.append(message)
+        self._release(last_seq, message)
+        loop, report = self._loop, self.on_error
+        if loop is not None and report is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(report, message)
 
     def _fold(self, log):
         self._segment += 1
@@ -266,21 +335,31 @@ class Journal:
             for r in _read_log(self.log_path):
                 by_seq[r["seq"]] = r
         out = Recovered()
-        orders: dict[str, dict] = {}
-        fill_ids: dict[str, set[str]] = {}
+        orders: dict[str, tuple[int, dict]] = {}
+        fills: dict[str, list[tuple[int, Fill]]] = {}
         for seq in sorted(by_seq):
             r = by_seq[seq]
             out.last_seq = seq
             if r["t"] == "order":
-                orders[r["id"]] = r
+                orders[r["id"]] = (seq, r)
             elif r["t"] == "fill":
                 fill = decode_fill(r)
                 out.fills.append(fill)
-                fill_ids.setdefault(fill.local_id, set()).add(fill.fill_id)
+                fills.setdefault(fill.local_id, []).append((seq, fill))
             elif r["t"] == "parent":
                 out.parents[r["id"]] = decode_parent(r)
-        for local_id, r in orders.items():
-            out.orders[local_id] = decode_order(r, frozenset(fill_ids.get(local_id, ())))
+        for local_id, (at, r) in orders.items():
+            mine = fills.get(local_id, ())
+            order = decode_order(r, frozenset(f.fill_id for s, f in mine if s < at))
+            for s, fill in mine:
+                if s > at:
+                    try:
+                        order = states.on_fill(order, fill)
+                    except states.IllegalTransition:
+                        # The engine refused this fill for the order when it came (it counted
+                        # the fill for reconciliation only); so does recovery.
+                        order = replace(order, fill_ids=order.fill_ids | {fill.fill_id})
+            out.orders[local_id] = order
         return out
 
 
@@ -288,8 +367,12 @@ def _dumps(record: dict) -> str:
     return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
 
 
-def _resolve(fut: asyncio.Future) -> None:
-    if not fut.done():
+def _resolve(fut: asyncio.Future, error: str = "") -> None:
+    if fut.done():
+        return
+    if error:
+        fut.set_exception(JournalError(error))
+    else:
         fut.set_result(None)
 
 

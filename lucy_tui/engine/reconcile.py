@@ -23,6 +23,8 @@ MATCH_WINDOW = timedelta(minutes=2)
 def _matches(order: Order, r: OrderReport) -> bool:
     if order.order_no or order.status not in (OrderStatus.UNKNOWN, OrderStatus.PENDING_NEW):
         return False
+    if order.orig_order_no:          # a partial amend's part: only an amend record names it
+        return False
     if (order.code, order.side, order.qty) != (r.code, r.side, r.qty):
         return False
     if order.type.needs_price and order.price != r.price:
@@ -34,11 +36,20 @@ def _matches(order: Order, r: OrderReport) -> bool:
 
 
 def merge(book: Book, account: AccountRef, reports: list[OrderReport], *, new_id, now: datetime,
-          in_flight: set[str]) -> list:
+          in_flight: set[str], splits: dict[tuple[str, str], str] | None = None) -> list:
     """Apply ``reports`` of ``account`` to ``book``; returns the engine events. ``new_id()`` names
     external orders; ``in_flight`` holds local ids whose place() has not returned (their number
-    is on the way, so they are not candidates for an UNKNOWN match)."""
+    is on the way, so they are not candidates for an UNKNOWN match). ``splits`` maps (account
+    key, old number) to the local part of a partial amend whose answer is unknown; an amend
+    record for that number resolves it (and leaves the map).
+
+    An amend record moves the whole local order to its number when nothing stays open under
+    the old number; when something does (a partial amend, 정정 일부), the moved shares become
+    an order of their own and the old one keeps the rest."""
     out: list = []
+    splits = splits if splits is not None else {}
+    by_no = {r.order_no: r for r in reports}
+    amended = {r.orig_order_no for r in reports if r.is_amend}
     ordered = sorted((r for r in reports if not r.is_cancel),
                      key=lambda r: (r.time or now, r.order_no))
     for r in ordered:
@@ -46,9 +57,15 @@ def merge(book: Book, account: AccountRef, reports: list[OrderReport], *, new_id
         if local is None and r.is_amend and r.orig_order_no:
             prior = book.find(account, r.orig_order_no)
             if prior is not None and prior.order_no == r.orig_order_no and prior.is_open:
-                out += book.transition(prior.local_id, states.on_replaced, r.order_no, r.price,
-                                       r.qty - r.cancelled_qty - _held(book, account, r.order_no),
-                                       now)
+                split = splits.pop((account.key, r.orig_order_no), None)
+                before = by_no.get(r.orig_order_no)
+                if split is not None or (prior.status is not OrderStatus.PENDING_REPLACE
+                                         and before is not None and before.leaves_qty > 0):
+                    out += _part(book, account, prior, r, split, new_id, now)
+                else:
+                    out += book.transition(prior.local_id, states.on_replaced, r.order_no,
+                                           r.price, r.qty - r.cancelled_qty
+                                           - _held(book, account, r.order_no), now)
                 local = book.find(account, r.order_no)
         if local is None and not r.is_amend:
             pool = [o for o in book.orders.values()
@@ -76,11 +93,29 @@ def merge(book: Book, account: AccountRef, reports: list[OrderReport], *, new_id
         out += _fills(book, account, local.local_id, r, now)
         local = book.orders[local.local_id]
         if r.leaves_qty == 0 and local.is_open and local.order_no == r.order_no \
-                and local.filled_qty < local.qty:
+                and local.filled_qty < local.qty and r.order_no not in amended:
+            # (Nothing open under a number an amend record names: it moved, see that record.)
             if r.rejected_qty and not r.filled_qty:
                 out += book.transition(local.local_id, states.on_rejected, "rejected (inquiry)", now)
             else:
                 out += book.transition(local.local_id, states.on_cancelled, None, now)
+    return out
+
+
+def _part(book: Book, account: AccountRef, prior: Order, r: OrderReport, split: str | None,
+          new_id, now: datetime) -> list:
+    out: list = []
+    if split is not None and split in book.orders:
+        out += book.transition(split, states.on_accepted, r.order_no, now)
+        qty = book.orders[split].qty
+    else:
+        part = Order(local_id=new_id(), account=account, code=r.code, side=r.side, qty=r.qty,
+                     price=r.price, type=r.type, tif=r.tif, venue=r.venue,
+                     orig_order_no=r.orig_order_no, parent_id=prior.parent_id,
+                     external=prior.external, created_at=r.time or now, updated_at=r.time or now)
+        out += book.add_part(states.on_accepted(part, r.order_no, r.time or now))
+        qty = r.qty
+    out += book.move_out(prior.local_id, qty, now)
     return out
 
 

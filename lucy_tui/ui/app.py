@@ -1,138 +1,251 @@
 """The Lucy console.
 
-Demo mode runs the simulated exchange and its synthetic market inside this process on Textual's
-event loop; the screen shows the whole universe live, with a ten-level book for the selected
-symbol and search by code, Korean name or 초성.
+The app owns state changes (Harlequin's rule): the engine's listener and the brokers' market
+data only append to an inbox; a timer drains it at the frame rate and hands each screen the
+batch inside one ``batch_update()``. Intents (place, cancel, amend, refresh) run as workers, so
+no key press waits for a broker.
+
+Demo mode starts the broker simulators inside this process on free localhost ports after the
+first frame, then logs in to the demo profile; ``--config`` runs against what the config names.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
+from collections.abc import Callable
+from typing import Any
 
-from rich.text import Text
-from textual import on
-from textual.app import App, ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.app import App, SystemCommand
+from textual.screen import Screen
 
 from ..clock import SystemClock
 from ..config import Config
-from .widgets.market_board import MarketBoard
-from .widgets.order_book import OrderBookPanel
+from .actions import ALL_ACTIONS, APP_ACTIONS, bindings, unknown_ids
+from .widgets.header import HeaderBar
 
-FRAME_SECONDS = 0.2  # screen refresh for market data: ticks are coalesced to this rate
+log = logging.getLogger(__name__)
+FRAME_SECONDS = 1 / 15      # engine events and ticks reach the screens at this rate
 
-
-class StatusBar(Static):
-    DEFAULT_CSS = "StatusBar { height: 1; background: $panel; padding: 0 1; }"
+#: name → (module, class): screens are built when first shown, so start-up imports only login.
+SCREENS: dict[str, tuple[str, str]] = {
+    "trade": ("trade", "TradeScreen"),
+    "accounts": ("accounts", "AccountsScreen"),
+    "market": ("market", "MarketScreen"),
+    "history": ("history", "HistoryScreen"),
+}
+MODAL_SCREENS = {"help": ("help", "HelpScreen")}
 
 
 class LucyApp(App):
     TITLE = "Lucy"
     CSS_PATH = "lucy.tcss"
-    # Below 140 columns the book panel narrows so that price, change and volume stay in view.
+    BINDINGS = bindings(APP_ACTIONS)
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (140, "-wide")]
-    BINDINGS = [
-        Binding("slash", "focus_search", "Search", id="search"),
-        Binding("colon", "focus_search", "Search", show=False, id="search_alt"),
-        Binding("escape", "clear_search", "Clear", id="clear_search"),
-        Binding("q", "quit", "Quit", id="quit"),
-    ]
 
-    def __init__(self, config: Config | None = None, *, clock=None, run_market: bool = True):
+    def __init__(self, config: Config | None = None, *, clock=None, profiles=None,
+                 auto_login: bool | None = None, sim_factory: Callable[[], Any] | None = None):
+        """``profiles``: the login choices (None: the demo profile over in-process simulators).
+        ``sim_factory``: builds the demo SimServer (tests pass one with their own seed)."""
         super().__init__()
         self.config = config or Config()
         self.clock = clock or SystemClock()
-        self.run_market = run_market
+        self.profiles = profiles
+        self.demo = profiles is None
+        self.auto_login = self.demo if auto_login is None else auto_login
+        self._sim_factory = sim_factory
         from ..domain.instruments import load_default
-        from ..sim.exchange import Exchange, SessionMode
-        from ..sim.market import SyntheticMarket
 
         self.universe = load_default()
-        demo = self.config.demo
-        self.exchange = Exchange(self.universe, clock=self.clock, seed=demo.seed,
-                                 session=SessionMode(demo.session))
-        self.market = SyntheticMarket(self.exchange, seed=demo.seed)
-        self._dirty: set[str] = set()
-        self._market_task: asyncio.Task | None = None
+        self.sim = None
+        self.session = None
+        self.desk = None
+        self.spec = None
+        self._inbox: list = []
+        self._ticks: dict[str, Any] = {}
+        self._current = "login"
+        self.keymap_problems: list[str] = []
 
-    def compose(self) -> ComposeResult:
-        yield StatusBar(id="status")
-        with Horizontal(id="main"):
-            yield MarketBoard(self.exchange, [i.code for i in self.universe], id="board")
-            yield OrderBookPanel(self.exchange, id="book")
-        yield Input(placeholder="/ 종목 검색: 코드, 이름, 초성 (ㅅㅅㅈㅈ)", id="search")
-        yield Footer()
+    # ------------------------------------------------------------ start and stop
 
     def on_mount(self) -> None:
-        self.exchange.add_listener(self._on_exchange_event)
-        self.query_one(MarketBoard).focus()
-        self._show_selected()
-        self._draw_status()
-        self.set_interval(FRAME_SECONDS, self._redraw_market)
-        if self.run_market:
-            self._market_task = asyncio.create_task(
-                self.market.run(self.config.demo.market_interval), name="synthetic-market")
+        try:
+            self.theme = self.config.ui.theme
+        except Exception:   # an unknown theme name is the user's typo, not a crash
+            self.notify(f"ui.theme: 테마 '{self.config.ui.theme}' 없음 — 기본 테마를 씁니다",
+                        severity="warning")
+        bad = unknown_ids(self.config.keymap, {a.id for a in ALL_ACTIONS} | _widget_binding_ids())
+        if bad:
+            self.keymap_problems = [f"keymap: 알 수 없는 id {', '.join(bad)} (F1 도움말에 목록)"]
+            self.notify(self.keymap_problems[0], severity="warning", timeout=8)
+        self.set_keymap({k: v for k, v in self.config.keymap.items() if k not in bad})
+        from .screens.login import LoginScreen
+
+        self.push_screen(LoginScreen(self.profiles, auto=self.auto_login))
+        self.set_interval(FRAME_SECONDS, self._flush)
+        self.set_interval(1.0, self.draw_header)
+
+    async def start_demo_sim(self):
+        """The simulators, on this loop, on free ports (login calls this for the demo)."""
+        if self.sim is None:
+            from ..session.demo import make_sim
+
+            sim = self._sim_factory() if self._sim_factory else make_sim(self.config)
+            await sim.start()
+            self.sim = sim
+        return self.sim
+
+    async def open_session(self, spec, progress) -> None:
+        """Connect the profile's brokers and start the engine (login runs this as a worker)."""
+        from ..session import TradingSession
+        from ..session.desk import Desk
+
+        session = TradingSession(spec, clock=self.clock)
+        self.spec, self.session, self.desk = spec, session, Desk(spec)
+        session.engine.subscribe(self._on_engine_event)
+        session.on_market(self._on_market)
+        await session.start(progress)
+
+    def logged_in(self) -> None:
+        for name in SCREENS:
+            self.install_screen(_load(SCREENS[name]), name)
+        self._current = "trade"
+        self.switch_screen("trade")
+        self.draw_header()
+        # The engine seeded cash and positions while starting; D+2 cash, buying power and last
+        # prices come from a second round of inquiries that must not hold up the first order.
+        self.run_intent(self.desk.refresh(self.session.engine, self.clock.now()),
+                        self._refreshed, "잔고 조회")
+
+    def _refreshed(self, problems) -> None:
+        for problem in problems:
+            self.notify(problem, severity="warning")
+        accounts = self.get_screen("accounts")
+        if accounts.is_mounted:
+            accounts.redraw()
 
     async def on_unmount(self) -> None:
-        if self._market_task is not None:
-            self._market_task.cancel()
+        if self.session is not None:
+            await self.session.close()
+        if self.sim is not None:
+            await self.sim.stop()
 
-    def _on_exchange_event(self, event) -> None:
-        code = getattr(event, "code", None)
-        if code is not None:
-            self._dirty.add(code)
+    # ------------------------------------------------------------ events in, batched out
 
-    def _redraw_market(self) -> None:
-        dirty, self._dirty = self._dirty, set()
+    def _on_engine_event(self, event) -> None:
+        self._inbox.append(event)
+
+    def _on_market(self, event) -> None:
+        self._ticks[event.code] = event
+
+    def _flush(self) -> None:
+        if self.session is None or not self.screen_stack:
+            return
+        events, self._inbox = self._inbox, []
+        ticks, self._ticks = self._ticks, {}
+        if not events and not ticks:
+            return
+        for tick in ticks.values():
+            price = getattr(tick, "price", None)
+            if price:
+                self.desk.mark(tick.code, price)
+        accounts_changed = False
+        for event in events:
+            accounts_changed |= self.desk.apply(event)
         with self.batch_update():
-            self.query_one(MarketBoard).refresh_codes(dirty)
-            book = self.query_one(OrderBookPanel)
-            if book.code in dirty:
-                book.redraw()
-            self._draw_status()
+            for name in SCREENS:
+                try:
+                    screen = self.get_screen(name)
+                except KeyError:
+                    continue
+                if not screen.is_mounted:
+                    continue        # it reads the engine's state when it first mounts
+                screen.apply_events(events, ticks, visible=screen is self.screen)
+        if accounts_changed or any(type(e).__name__ == "BrokerStatusChanged" for e in events):
+            self.draw_header()
 
-    def _draw_status(self) -> None:
+    # ------------------------------------------------------------ screens
+
+    def action_show_screen(self, name: str) -> None:
+        if name in MODAL_SCREENS:
+            if type(self.screen).__name__ != MODAL_SCREENS[name][1]:
+                self.push_screen(_load(MODAL_SCREENS[name]))
+            return
+        if self.session is None or name not in SCREENS:
+            self.bell()
+            return
+        while len(self.screen_stack) > 2 and self.screen.is_modal:
+            self.pop_screen()
+        if self._current != name:
+            self._current = name
+            self.switch_screen(name)
+        self.draw_header()
+
+    def get_system_commands(self, screen: Screen):
+        yield from super().get_system_commands(screen)
+        for action in ALL_ACTIONS:
+            if action.id in ("command_palette",):
+                continue
+            target = self if action.action.startswith("app.") else screen
+            name = action.action.removeprefix("app.")
+            yield SystemCommand(action.description, f"{action.id} · {action.keys}",
+                                _runner(target, name))
+
+    def draw_header(self) -> None:
         from ..domain.calendar import session_at
 
+        if not self.screen_stack or not self.is_running:
+            return        # shutting down: the timers may fire once more
+
         now = self.clock.now()
-        env = self.config.general.environment
-        badge = Text(f" {env.upper()} ", style="bold white on #d70000" if env == "real"
-                     else "bold black on #ffaf00")
-        if self.config.demo.session == "always":
-            session = "모의시장: 상시 개장"
+        env = self.spec.environment if self.spec else self.config.general.environment
+        if self.demo and self.config.demo.session == "always":
+            market = "모의시장 상시 개장"
         else:
-            session = f"KRX {session_at(now).name}"
-        status = Text.assemble(
-            ("LUCY ", "bold"), badge, "  ", session, "  ",
-            now.strftime("%Y-%m-%d %H:%M:%S KST"), "  ", (f"종목 {len(self.universe)}", "dim"),
-        )
-        self.query_one(StatusBar).update(status)
+            market = f"KRX {session_at(now).name}"
+        brokers = ({b.name: self.desk.broker_state(b.name) for b in self.spec.brokers}
+                   if self.spec else {})
+        for header in self.screen.query(HeaderBar):
+            header.draw(environment=env, profile=self.spec.profile if self.spec else "—",
+                        session=market, now=now, brokers=brokers, screen=self._current)
 
-    def _show_selected(self) -> None:
-        self.query_one(OrderBookPanel).show(self.query_one(MarketBoard).selected_code)
+    # ------------------------------------------------------------ intents
 
-    @on(DataTable.RowHighlighted)
-    def _row_highlighted(self, _event) -> None:
-        self._show_selected()
+    def run_intent(self, coro, on_done: Callable[[Any], None] | None = None,
+                   what: str = "요청") -> None:
+        """An engine intent as a worker: the key press returns at once; the result (or the
+        reason it failed, in words) comes back on the loop."""
 
-    def action_focus_search(self) -> None:
-        self.query_one("#search", Input).focus()
+        async def run():
+            try:
+                result = await coro
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:   # a broker or engine failure is a message, not a crash
+                log.exception("%s failed", what)
+                self.notify(f"{what} 실패: {exc}", severity="error", timeout=8)
+                return
+            if on_done is not None:
+                on_done(result)
 
-    def action_clear_search(self) -> None:
-        search = self.query_one("#search", Input)
-        search.value = ""
-        self.query_one(MarketBoard).focus()
+        self.run_worker(run(), group="intents", exit_on_error=False)
 
-    @on(Input.Changed, "#search")
-    def _search(self, event: Input.Changed) -> None:
-        query = event.value.strip()
-        codes = ([i.code for i in self.universe.search(query, limit=50)] if query
-                 else [i.code for i in self.universe])
-        self.query_one(MarketBoard).show_codes(codes)
-        self._show_selected()
 
-    @on(Input.Submitted, "#search")
-    def _search_done(self, _event) -> None:
-        self.query_one(MarketBoard).focus()
+def _load(where: tuple[str, str]) -> Screen:
+    import importlib
+
+    module = importlib.import_module(f"{__package__}.screens.{where[0]}")
+    return getattr(module, where[1])()
+
+
+def _runner(target, action: str):
+    def run() -> None:
+        target.run_action(action)
+
+    return run
+
+
+def _widget_binding_ids() -> set[str]:
+    from .keys import widget_binding_ids
+
+    return widget_binding_ids()

@@ -7,6 +7,8 @@ import sys
 import lucy_tui
 
 HEADLESS = ("lucy_tui.domain", "lucy_tui.sim", "lucy_tui.brokers", "lucy_tui.engine",
+            "lucy_tui.session",
+            "lucy_tui.orderentry",
             "lucy_tui.sources", "lucy_tui.clock", "lucy_tui.config")
 
 

@@ -1,0 +1,175 @@
+"""The trade screen: the blotter over the live fill tape on the left, the quote and the selected
+order's chain on the right, and the command line at the bottom with its echo line above it.
+
+Typing is parsed on every keystroke; the echo line shows the parsed order (or the one thing that
+is wrong, underlined at its place). Enter sends; an order that needs confirmation (large, real
+money, a duplicate of a recent order) asks for a second Enter. Esc clears."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from ...engine import EngineError, OrderUpdated
+from ..actions import TRADE_ACTIONS, bindings
+from ..widgets.blotter import Blotter
+from ..widgets.chain import OrderChain
+from ..widgets.command_line import CommandLine
+from ..widgets.header import HeaderBar
+from ..widgets.quote_panel import QuotePanel
+from ..widgets.tape import FillTape
+from .entry import EntryDesk
+
+OK, WARN, ERR, DIM = "#5fd75f", "#ffaf00", "#ff5f5f", "dim"
+
+
+class _Names:
+    """Code → Korean name over the instrument universe, as the blotter asks for it."""
+
+    def __init__(self, universe):
+        self.universe = universe
+
+    def get(self, code: str, default: str = "") -> str:
+        inst = self.universe.get(code)
+        return inst.name if inst else default
+
+    def __getitem__(self, code: str) -> str:
+        inst = self.universe.get(code)
+        if inst is None:
+            raise KeyError(code)
+        return inst.name
+
+    def __contains__(self, code) -> bool:
+        return self.universe.get(code) is not None
+
+
+class EchoLine(Static):
+    DEFAULT_CSS = "EchoLine { height: 1; padding: 0 1; }"
+
+    def say(self, text: str | Text, style: str = "") -> None:
+        self.update(text if isinstance(text, Text) else Text(text, style=style))
+
+
+class TradeScreen(Screen):
+    BINDINGS = bindings(TRADE_ACTIONS)
+    _chain_id = ""
+
+    def compose(self) -> ComposeResult:
+        yield HeaderBar()
+        with Horizontal(id="trade-main"):
+            with Vertical(id="trade-left"):
+                yield Blotter(names=_Names(self.app.universe), id="blotter")
+                yield FillTape(id="tape", max_lines=self.app.config.ui.tape_lines)
+            with Vertical(id="trade-right"):
+                yield QuotePanel(id="quote")
+                yield OrderChain(id="chain")
+        yield EchoLine(id="echo")
+        yield CommandLine(id="command")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        app = self.app
+        self.entry = EntryDesk(app, self)
+        self.query_one(Blotter).border_title = "주문 Blotter"
+        self.query_one(FillTape).border_title = "체결 Tape"
+        self.query_one(CommandLine).setup(self.entry)
+        self.echo("':' 명령줄 — b 005930 100 @71000 · s 삼성전자 50 mkt · "
+                  "b 카카오 ₩10,000,000 @best to plan:core · c #1 · a #1 @71100 · q 005930 · ?",
+                  DIM)
+        self.query_one(CommandLine).focus()
+        # What happened before this screen existed (recovered orders, the first fills).
+        engine = app.session.engine
+        self.query_one(Blotter).apply([*(OrderUpdated(o, created=True) for o in engine.orders),
+                                       *(engine.parent(p) for p in engine.book.parents)])
+
+    def on_screen_resume(self) -> None:
+        self.app.draw_header()
+
+    # ------------------------------------------------------------ engine events
+
+    def apply_events(self, events, ticks, *, visible: bool) -> None:
+        """Called by the app once a frame with what arrived since the last one."""
+        tape = self.query_one(FillTape)
+        tape.append(self.entry.tape_entries(events))
+        self.query_one(Blotter).apply(events)
+        quote = self.query_one(QuotePanel)
+        if quote.code in ticks:
+            quote.on_tick(ticks[quote.code])
+        for event in events:
+            if isinstance(event, EngineError):
+                self.echo(event.message, ERR)
+        if self._chain_id and any(getattr(getattr(e, "order", None), "local_id", "") == self._chain_id
+                                  for e in events):
+            self.show_chain(self._chain_id, quote=False)
+
+    def echo(self, text, style: str = "") -> None:
+        self.query_one(EchoLine).say(text, style)
+
+    # ------------------------------------------------------------ actions
+
+    def action_focus_command(self) -> None:
+        self.query_one(CommandLine).focus()
+
+    def action_focus_pane(self, name: str) -> None:
+        self.query_one(f"#{name}").focus()
+
+    def action_ticket(self, side: str) -> None:
+        self.entry.open_ticket(side)
+
+    def action_refresh(self) -> None:
+        self.echo("대사 중… reconciling with every broker", DIM)
+        self.app.run_intent(self.app.session.engine.refresh(),
+                            lambda _: self.echo("대사 완료 — reconciled", OK), "대사")
+
+    def action_export(self) -> None:
+        self.entry.export()
+
+    # ------------------------------------------------------------ widgets' requests
+
+    @on(Blotter.CancelRequested)
+    def _cancel(self, event) -> None:
+        self.entry.cancel(event.local_id)
+
+    @on(Blotter.AmendRequested)
+    def _amend(self, event) -> None:
+        order = self.entry.order_or_parent(event.local_id)
+        price = f"@{order.price}" if getattr(order, "price", None) else "@"
+        line = self.query_one(CommandLine)
+        line.value = f"a {event.local_id} {price}"
+        line.cursor_position = len(line.value)
+        line.focus()
+
+    @on(Blotter.Selected)
+    def _order_selected(self, event) -> None:
+        self.show_chain(event.local_id)
+
+    @on(FillTape.Selected)
+    def _line_selected(self, event) -> None:
+        if event.entry.local_id:
+            self.show_chain(event.entry.local_id)
+
+    @on(FillTape.FollowChanged)
+    def _follow(self, event) -> None:
+        self.query_one(FillTape).border_title = (
+            "체결 Tape" if event.following else "체결 Tape — 일시정지 paused (End: 따라가기)")
+
+    def show_chain(self, local_id: str, *, quote: bool = True) -> None:
+        self._chain_id = local_id
+        order = self.entry.order_or_parent(local_id)
+        code = getattr(order, "code", "")
+        inst = self.app.universe.get(code) if code else None
+        self.query_one(OrderChain).show(self.entry.tape_history(local_id),
+                                        order if hasattr(order, "status") else None,
+                                        inst.name if inst else "")
+        if code and quote:
+            self.entry.show_quote(code)
+
+    def clear_command(self) -> None:
+        self.query_one(CommandLine).value = ""
+
+
+__all__ = ["TradeScreen", "EchoLine"]

@@ -1,0 +1,570 @@
+"""Today's orders: one row per order, updated in place by local id.
+
+``apply(events)`` only folds engine events into the blotter's own state and marks rows dirty; a
+timer at the frame rate writes the dirty rows inside one ``batch_update``, changing only the
+cells whose text changed, with ``update_width=False`` and fixed column widths, so a burst of
+fills never re-measures columns (Textual #2187, #5273, #6457). A hidden blotter is not written
+to; it catches up when shown.
+
+Allocation parents are a row with ▸/▾ and their legs indented below when expanded. Every order
+(parents and legs too) gets a number on first sight, stable for the day whatever the filter,
+which commands accept as ``#N`` (:meth:`Blotter.local_id_for_row_number`).
+
+On every row ``qty = filled + leaves + closed``, where closed is what will never fill:
+cancelled, expired, or rejected shares (the 취소 column).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import DataTable
+
+from ...domain.model import AccountRef, Order, OrderStatus, Side
+from ...engine.events import FillReceived, LegView, OrderUpdated, ParentUpdated
+from ..fmt import FALL, RISE
+from ..tape_model import avg_krw, kst
+from .frames import in_view
+
+DEFAULT_FPS = 15
+
+PENDING, WORKING, FILLED, CANCELLED, REJECTED = (
+    "pending", "working", "filled", "cancelled", "rejected")
+
+#: Status colours of the desk: pending amber, working blue, filled green, cancelled
+#: grey-orange, rejected red.
+STATUS_COLOURS = {
+    PENDING: "#ffaf00", WORKING: "#5f87ff", FILLED: "#5fd75f", CANCELLED: "#c8a07a",
+    REJECTED: "#ff5f5f",
+}
+
+STATUS_GROUP = {
+    OrderStatus.PENDING_NEW: PENDING, OrderStatus.PENDING_CANCEL: PENDING,
+    OrderStatus.PENDING_REPLACE: PENDING, OrderStatus.UNKNOWN: PENDING,
+    OrderStatus.NEW: WORKING, OrderStatus.PARTIALLY_FILLED: WORKING,
+    OrderStatus.FILLED: FILLED, OrderStatus.CANCELLED: CANCELLED,
+    OrderStatus.EXPIRED: CANCELLED, OrderStatus.REJECTED: REJECTED,
+}
+
+#: The status filters, in the order the filter key cycles through them. "working" is every
+#: open order, pending ones included: what can still fill or be cancelled.
+STATUS_FILTERS = ("all", "working", "filled", "cancelled", "rejected")
+
+COLUMNS = (
+    ("no", "#", 6), ("time", "시각", 8), ("broker", "증권", 6), ("account", "계좌", 12),
+    ("side", "매매", 4), ("code", "코드", 6), ("name", "종목명", 14), ("qty", "수량", 8),
+    ("price", "가격", 9), ("filled", "체결", 8), ("avg", "평균가", 9), ("leaves", "잔량", 8),
+    ("closed", "취소", 7), ("status", "상태", 8), ("order_no", "주문번호", 23),
+)
+COLUMN_KEYS = tuple(key for key, _, _ in COLUMNS)
+
+
+@dataclass
+class _ParentRow:
+    """What the blotter knows of an allocation parent: the engine's totals and its legs."""
+
+    parent_id: str
+    view: ParentUpdated | None = None
+
+
+def _r(text: str, style: str = "") -> Text:
+    return Text(text, style=style, justify="right")
+
+
+def _side(side: Side | None) -> Text:
+    if side is None:
+        return Text("")
+    return Text(side.korean, style=RISE if side is Side.BUY else FALL)
+
+
+def _signature(cells: tuple) -> tuple:
+    # Text and style: a parent's status cell keeps its words while its colour changes.
+    return tuple((c.plain, str(c.style)) for c in cells)
+
+
+def _matches_account(account: AccountRef, wanted: str) -> bool:
+    return wanted in (str(account), account.key, account.number, account.label)
+
+
+class Blotter(DataTable):
+    """Today's orders. Feed it engine events with :meth:`apply`."""
+
+    DEFAULT_CSS = "Blotter { height: 1fr; }"
+
+    BINDINGS = [
+        Binding("c", "cancel_selected", "취소", id="blotter.cancel"),
+        Binding("a", "amend_selected", "정정", id="blotter.amend"),
+        Binding("enter", "toggle", "펼치기/접기", id="blotter.toggle"),
+        Binding("right", "expand", "펼치기", show=False, id="blotter.expand"),
+        Binding("left", "collapse", "접기", show=False, id="blotter.collapse"),
+        Binding("f", "cycle_status", "상태 필터", id="blotter.filter_status"),
+        Binding("d", "cycle_side", "매매 필터", id="blotter.filter_side"),
+        Binding("g", "cycle_account", "계좌 필터", id="blotter.filter_account"),
+    ]
+
+    class _LocalIdMessage(Message):
+        def __init__(self, blotter: Blotter, local_id: str) -> None:
+            super().__init__()
+            self.blotter = blotter
+            self.local_id = local_id
+
+        @property
+        def control(self) -> Blotter:
+            return self.blotter
+
+    class CancelRequested(_LocalIdMessage):
+        """The user asked to cancel this order (or every open leg of this parent)."""
+
+    class AmendRequested(_LocalIdMessage):
+        """The user asked to amend this order; the host asks for the new price."""
+
+    class Selected(_LocalIdMessage):
+        """The cursor is on this order's row."""
+
+    class FilterChanged(Message):
+        def __init__(self, blotter: Blotter, status: str, side: Side | None,
+                     account: str | None) -> None:
+            super().__init__()
+            self.blotter = blotter
+            self.status, self.side, self.account = status, side, account
+
+        @property
+        def control(self) -> Blotter:
+            return self.blotter
+
+    def __init__(self, names: Mapping[str, str] | None = None, *, fps: float = DEFAULT_FPS,
+                 name: str | None = None, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, name=name, id=id,
+                         classes=classes)
+        #: Code → Korean name (e.g. ``{i.code: i.name for i in universe}``).
+        self.names: Mapping[str, str] = names if names is not None else {}
+        self._fps = fps
+        self.orders: dict[str, Order] = {}
+        self.parents: dict[str, _ParentRow] = {}
+        self._children: dict[str, list[str]] = {}
+        self._top: list[str] = []               # top-level ids (orders and parents), by arrival
+        self._numbers: dict[str, int] = {}
+        self._by_number: dict[int, str] = {}
+        self._accounts: list[str] = []          # account labels seen, for the account filter
+        self._expanded: set[str] = set()
+        self._shown: list[str] = []             # row keys in table order
+        self._shown_set: set[str] = set()
+        self._cells: dict[str, tuple] = {}      # last cell texts written per row
+        self._dirty: set[str] = set()
+        self._new_top: list[str] = []
+        self._rebuild = False
+        self._status_filter = "all"
+        self._side_filter: Side | None = None
+        self._account_filter: str | None = None
+        self.writes = 0                         # cell writes, for tests and benchmarks
+
+    # ------------------------------------------------------------ folding events
+
+    def apply(self, events: Iterable) -> None:
+        """Take engine events (others are ignored); the table catches up at the next frame."""
+        for event in events:
+            kind = type(event)
+            if kind is OrderUpdated or kind is FillReceived:
+                self._take_order(event.order)
+            elif kind is ParentUpdated:
+                self._take_parent(event)
+
+    def _number(self, local_id: str) -> None:
+        if local_id not in self._numbers:
+            n = len(self._numbers) + 1
+            self._numbers[local_id] = n
+            self._by_number[n] = local_id
+
+    def _ensure_parent(self, parent_id: str) -> _ParentRow:
+        row = self.parents.get(parent_id)
+        if row is None:
+            row = self.parents[parent_id] = _ParentRow(parent_id)
+            self._children.setdefault(parent_id, [])
+            self._number(parent_id)
+            self._top.append(parent_id)
+            self._new_top.append(parent_id)
+        return row
+
+    def _take_order(self, order: Order) -> None:
+        local_id = order.local_id
+        known = local_id in self.orders
+        self.orders[local_id] = order
+        label = str(order.account)
+        if label not in self._accounts:
+            self._accounts.append(label)
+        if order.parent_id:
+            self._ensure_parent(order.parent_id)
+            if not known:
+                self._number(local_id)
+                self._children[order.parent_id].append(local_id)
+                if order.parent_id in self._expanded:
+                    self._rebuild = True    # a leg goes under its parent, not at the end
+            self._dirty.add(order.parent_id)
+        elif not known:
+            self._number(local_id)
+            self._top.append(local_id)
+            self._new_top.append(local_id)
+        self._dirty.add(local_id)
+
+    def _take_parent(self, view: ParentUpdated) -> None:
+        row = self._ensure_parent(view.parent_id)
+        had_unsent = row.view is not None and any(not leg.local_id for leg in row.view.legs)
+        row.view = view
+        unsent = any(not leg.local_id for leg in view.legs)
+        if view.parent_id in self._expanded and unsent != had_unsent:
+            self._rebuild = True
+        self._dirty.add(view.parent_id)
+
+    # ------------------------------------------------------------ what a row says
+
+    def status_group(self, key: str) -> str:
+        if key in self.orders:
+            return STATUS_GROUP[self.orders[key].status]
+        row = self.parents.get(key)
+        if row is None or row.view is None:
+            return PENDING
+        view = row.view
+        children = [self.orders[c] for c in self._children.get(key, ()) if c in self.orders]
+        if view.leaves_qty:
+            pending = any(STATUS_GROUP[c.status] == PENDING for c in children)
+            return PENDING if pending and not view.filled_qty else WORKING
+        if view.filled_qty >= view.qty:
+            return FILLED
+        if view.filled_qty or any(STATUS_GROUP[c.status] == CANCELLED for c in children):
+            return CANCELLED
+        if children and any(STATUS_GROUP[c.status] == PENDING for c in children):
+            return PENDING
+        return REJECTED
+
+    def _parent_side(self, parent_id: str) -> Side | None:
+        for child in self._children.get(parent_id, ()):
+            if child in self.orders:
+                return self.orders[child].side
+        return None
+
+    def _order_cells(self, order: Order, leg: bool) -> tuple:
+        group = STATUS_GROUP[order.status]
+        leaves = order.leaves_qty
+        closed = order.qty - order.filled_qty - leaves
+        number = f"#{self._numbers.get(order.local_id, 0)}"
+        order_no = order.order_no
+        if order.orig_order_no:
+            order_no = f"{order.order_no}←{order.orig_order_no}"
+        created = order.created_at or order.updated_at
+        return (
+            Text(("  " if leg else "") + number, style="dim" if leg else ""),
+            Text(kst(created).strftime("%H:%M:%S") if created else ""),
+            Text(order.account.broker.upper()),
+            Text(("└ " if leg else "") + str(order.account)),
+            _side(order.side),
+            Text(order.code),
+            Text(self._name_of(order.code)),
+            _r(f"{order.qty:,}"),
+            _r("시장가" if order.price is None else f"{order.price:,}"),
+            _r(f"{order.filled_qty:,}"),
+            _r(avg_krw(order.avg_price)),
+            _r(f"{leaves:,}"),
+            _r(f"{closed:,}" if closed else ""),
+            Text(order.status.korean, style=STATUS_COLOURS[group]),
+            Text(order_no),
+        )
+
+    def _parent_cells(self, parent_id: str) -> tuple:
+        row = self.parents[parent_id]
+        view = row.view
+        children = [self.orders[c] for c in self._children.get(parent_id, ()) if c in self.orders]
+        marker = "▾" if parent_id in self._expanded else "▸"
+        group = self.status_group(parent_id)
+        brokers = sorted({c.account.broker.upper() for c in children})
+        created = min((c.created_at for c in children if c.created_at), default=None)
+        first = children[0] if children else None
+        qty = view.qty if view else sum(c.qty for c in children)
+        filled = view.filled_qty if view else sum(c.filled_qty for c in children)
+        leaves = view.leaves_qty if view else sum(c.leaves_qty for c in children)
+        avg = view.avg_price if view else None
+        closed = qty - filled - leaves
+        legs = len(view.legs) if view else len(children)
+        return (
+            Text(f"{marker} #{self._numbers[parent_id]}", style="bold"),
+            Text(kst(created).strftime("%H:%M:%S") if created else ""),
+            Text("+".join(brokers)),
+            Text(f"plan:{view.plan}" if view else "배분", style="bold"),
+            _side(first.side if first else None),
+            Text(view.code if view else (first.code if first else "")),
+            Text(self._name_of(view.code if view else (first.code if first else ""))),
+            _r(f"{qty:,}"),
+            _r("" if first is None else "시장가" if first.price is None else f"{first.price:,}"),
+            _r(f"{filled:,}"),
+            _r(avg_krw(avg)),
+            _r(f"{leaves:,}"),
+            _r(f"{closed:,}" if closed else ""),
+            Text(f"배분 {legs}건", style=STATUS_COLOURS[group]),
+            Text(parent_id, style="dim"),
+        )
+
+    def _unsent_cells(self, parent_id: str, leg: LegView) -> tuple:
+        return (
+            Text("  -", style="dim"), Text(""), Text(leg.account.broker.upper()),
+            Text(f"└ {leg.account}"), _side(self._parent_side(parent_id)), Text(""), Text(""),
+            _r(f"{leg.qty:,}"), _r(""), _r("0"), _r(""), _r("0"), _r(f"{leg.qty:,}"),
+            Text("미전송", style=STATUS_COLOURS[REJECTED]), Text(leg.reason, style="dim"),
+        )
+
+    def _name_of(self, code: str) -> str:
+        return self.names.get(code, "")
+
+    def cells(self, key: str) -> tuple:
+        """The cells of the row with this key (an order's or a parent's local id)."""
+        if key in self.parents:
+            return self._parent_cells(key)
+        if key in self.orders:
+            return self._order_cells(self.orders[key], bool(self.orders[key].parent_id))
+        parent_id, _, index = key.rpartition(":leg")
+        view = self.parents[parent_id].view
+        assert view is not None
+        return self._unsent_cells(parent_id, view.legs[int(index)])
+
+    # ------------------------------------------------------------ filters
+
+    @property
+    def filters(self) -> tuple[str, Side | None, str | None]:
+        return self._status_filter, self._side_filter, self._account_filter
+
+    def set_filter(self, status: str = "all", side: Side | None = None,
+                   account: str | None = None) -> None:
+        """Show only rows with this status group, side and account (label, key or number).
+
+        A parent shows when its totals match and one of its legs is on the account; its legs
+        show (when expanded) when they are on the account.
+        """
+        if status not in STATUS_FILTERS:
+            raise ValueError(f"unknown status filter {status!r}: use one of "
+                             f"{', '.join(STATUS_FILTERS)}")
+        if (status, side, account) == self.filters:
+            return
+        self._status_filter, self._side_filter, self._account_filter = status, side, account
+        self._rebuild = True
+        self.post_message(self.FilterChanged(self, status, side, account))
+        self._flush_if_mounted()
+
+    def _passes(self, key: str) -> bool:
+        status, side, account = self.filters
+        if status != "all":
+            group = self.status_group(key)
+            if status == "working":
+                if group not in (PENDING, WORKING):
+                    return False
+            elif group != status:
+                return False
+        if key in self.orders:
+            order = self.orders[key]
+            if side is not None and order.side is not side:
+                return False
+            return account is None or _matches_account(order.account, account)
+        if side is not None and self._parent_side(key) is not side:
+            return False
+        if account is None:
+            return True
+        view = self.parents[key].view
+        legs = [leg.account for leg in view.legs] if view else [
+            self.orders[c].account for c in self._children.get(key, ()) if c in self.orders]
+        return any(_matches_account(a, account) for a in legs)
+
+    def _visible_keys(self) -> list[str]:
+        out: list[str] = []
+        account = self._account_filter
+        for key in self._top:
+            if not self._passes(key):
+                continue
+            out.append(key)
+            if key in self.parents and key in self._expanded:
+                out.extend(self._leg_keys(key, account))
+        return out
+
+    def _leg_keys(self, parent_id: str, account: str | None) -> list[str]:
+        keys = []
+        for child in self._children.get(parent_id, ()):
+            if account is None or _matches_account(self.orders[child].account, account):
+                keys.append(child)
+        view = self.parents[parent_id].view
+        if view is not None:
+            for i, leg in enumerate(view.legs):
+                if not leg.local_id and (account is None or _matches_account(leg.account, account)):
+                    keys.append(f"{parent_id}:leg{i}")
+        return keys
+
+    # ------------------------------------------------------------ writing the table
+
+    def on_mount(self) -> None:
+        for key, label, width in COLUMNS:
+            self.add_column(label, key=key, width=width)
+        self._rebuild = True
+        self.flush(force=True)
+        self.set_interval(1 / self._fps, self.flush)
+
+    def _flush_if_mounted(self) -> None:
+        if self.is_mounted:
+            self.flush(force=True)
+
+    def flush(self, force: bool = False) -> bool:
+        """Write what changed since the last frame; returns whether anything was written.
+
+        Skipped while the blotter is not in view, unless forced.
+        """
+        if not (self._dirty or self._new_top or self._rebuild):
+            return False
+        if not self.columns or not (force or in_view(self)):
+            return False
+        with self.app.batch_update():
+            if not self._rebuild:
+                self._append_new()
+            if not self._rebuild:
+                self._update_dirty()
+            if self._rebuild:
+                self._rebuild_rows()
+        return True
+
+    def _append_new(self) -> None:
+        for key in self._new_top:
+            if self._passes(key):
+                cells = self.cells(key)
+                self.add_row(*cells, key=key)
+                self._cells[key] = _signature(cells)
+                self._shown.append(key)
+                self._shown_set.add(key)
+                self._dirty.discard(key)
+        self._new_top.clear()
+
+    def _update_dirty(self) -> None:
+        for key in self._dirty:
+            shown = key in self._shown_set
+            if shown != self._passes(key) and (shown or key in self._top):
+                self._rebuild = True        # it moved in or out of the filter
+                return
+            if not shown:
+                continue
+            cells = self.cells(key)
+            old = self._cells.get(key, ())
+            new = _signature(cells)
+            for i, column in enumerate(COLUMN_KEYS):
+                if i >= len(old) or old[i] != new[i]:
+                    self.update_cell(key, column, cells[i], update_width=False)
+                    self.writes += 1
+            self._cells[key] = new
+        self._dirty.clear()
+
+    def _rebuild_rows(self) -> None:
+        selected = self.selected_key
+        self.clear()
+        keys = self._visible_keys()
+        for key in keys:
+            cells = self.cells(key)
+            self.add_row(*cells, key=key)
+            self._cells[key] = _signature(cells)
+        self._shown = keys
+        self._shown_set = set(keys)
+        self._dirty.clear()
+        self._new_top.clear()
+        self._rebuild = False
+        if selected in self._shown_set:
+            self.move_cursor(row=self._shown.index(selected), animate=False)
+
+    # ------------------------------------------------------------ selection and keys
+
+    @property
+    def selected_key(self) -> str | None:
+        if not self._shown or not 0 <= self.cursor_row < len(self._shown):
+            return None
+        return self._shown[self.cursor_row]
+
+    @property
+    def selected_local_id(self) -> str | None:
+        """The order (or parent) under the cursor; None on an unsent leg or an empty table."""
+        key = self.selected_key
+        return key if key in self.orders or key in self.parents else None
+
+    @property
+    def shown_keys(self) -> list[str]:
+        return list(self._shown)
+
+    def local_id_for_row_number(self, n: int) -> str | None:
+        """The local id that ``#n`` names (numbers are per order, stable for the day)."""
+        return self._by_number.get(n)
+
+    def number_of(self, local_id: str) -> int | None:
+        return self._numbers.get(local_id)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table is not self:
+            return
+        key = event.row_key.value
+        if key in self.orders or key in self.parents:
+            self.post_message(self.Selected(self, key))
+
+    def action_cancel_selected(self) -> None:
+        local_id = self.selected_local_id
+        if local_id is not None:
+            self.post_message(self.CancelRequested(self, local_id))
+
+    def action_amend_selected(self) -> None:
+        local_id = self.selected_local_id
+        if local_id is not None:
+            self.post_message(self.AmendRequested(self, local_id))
+
+    def _parent_under_cursor(self) -> str | None:
+        key = self.selected_key
+        if key in self.parents:
+            return key
+        if key in self.orders and self.orders[key].parent_id:
+            return self.orders[key].parent_id
+        if key and ":leg" in key:
+            return key.rpartition(":leg")[0]
+        return None
+
+    def expand(self, parent_id: str, expanded: bool = True) -> None:
+        if parent_id not in self.parents or (parent_id in self._expanded) == expanded:
+            return
+        (self._expanded.add if expanded else self._expanded.discard)(parent_id)
+        self._rebuild = True
+        self._flush_if_mounted()
+        if parent_id in self._shown_set:
+            self.move_cursor(row=self._shown.index(parent_id), animate=False)
+
+    def is_expanded(self, parent_id: str) -> bool:
+        return parent_id in self._expanded
+
+    def action_toggle(self) -> None:
+        parent_id = self._parent_under_cursor()
+        if parent_id is not None:
+            self.expand(parent_id, parent_id not in self._expanded)
+
+    def action_expand(self) -> None:
+        key = self.selected_key
+        if key in self.parents:
+            self.expand(key, True)
+
+    def action_collapse(self) -> None:
+        parent_id = self._parent_under_cursor()
+        if parent_id is not None:
+            self.expand(parent_id, False)
+
+    def action_cycle_status(self) -> None:
+        i = STATUS_FILTERS.index(self._status_filter)
+        self.set_filter(STATUS_FILTERS[(i + 1) % len(STATUS_FILTERS)], self._side_filter,
+                        self._account_filter)
+
+    def action_cycle_side(self) -> None:
+        order = (None, Side.BUY, Side.SELL)
+        nxt = order[(order.index(self._side_filter) + 1) % len(order)]
+        self.set_filter(self._status_filter, nxt, self._account_filter)
+
+    def action_cycle_account(self) -> None:
+        choices: list[str | None] = [None, *self._accounts]
+        current = self._account_filter if self._account_filter in choices else None
+        nxt = choices[(choices.index(current) + 1) % len(choices)]
+        self.set_filter(self._status_filter, self._side_filter, nxt)

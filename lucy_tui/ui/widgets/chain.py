@@ -1,0 +1,118 @@
+"""The detail pane beside the tape: the selected order's whole chain.
+
+The original order, each amend with its new number, each fill with time, quantity and price,
+and the cancel or rejection with its reason, oldest first, under a summary of where the order
+stands now (filled, average, leaves, cancelled: ``qty = filled + leaves + cancelled``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.widgets import Static
+
+from ...domain.model import Order, Side
+from ..fmt import FALL, RISE
+from ..tape_model import KIND_LABEL, TapeEntry, avg_krw, hms_ms, kst
+from .tape import AMBER, REJECT_RED
+
+EMPTY = "테이프에서 줄을 고르면 그 주문의 이력이 여기에 나옵니다"
+
+_KIND_STYLE = {"fill": "bold", "reject": REJECT_RED, "alert": AMBER, "cancel": "dim",
+               "ack": "dim", "amend": "dim", "info": "dim"}
+
+
+def _side_style(side: Side | None) -> str:
+    return "" if side is None else RISE if side is Side.BUY else FALL
+
+
+def _summary(order: Order | None, first: TapeEntry, last: TapeEntry, name: str) -> list[Text]:
+    side = order.side if order is not None else first.side
+    head = Text()
+    head.append(f"{name or first.name} {order.code if order else first.code}", style="bold")
+    if side is not None:
+        head.append(f"  {side.korean}", style=_side_style(side))
+    if order is not None:
+        price = "시장가" if order.price is None else f"{order.price:,}"
+        head.append(f"  {order.qty:,}주 @ {price}  {order.type.korean}")
+        head.append(f"  {order.account}  {order.local_id}", style="dim")
+        numbers = Text(f"주문번호 {order.order_no or '—'}")
+        if order.orig_order_no:
+            numbers.append(f"  (원주문 {order.orig_order_no})", style="dim")
+        numbers.append(f"   상태 {order.status.korean}")
+        avg_s = "" if order.avg_price is None else f"  평균 {avg_krw(order.avg_price)}"
+        totals = Text(f"체결 {order.filled_qty:,}{avg_s}  잔량 {order.leaves_qty:,}  "
+                      f"취소 {order.qty - order.filled_qty - order.leaves_qty:,}  "
+                      f"= 주문 {order.qty:,}")
+        return [head, numbers, totals]
+    head.append(f"  {last.account}  {last.local_id}", style="dim")
+    totals = Text(f"주문번호 {last.order_no or '—'}   체결 {last.cum_qty:,}/{last.order_qty:,}")
+    if last.avg is not None:
+        totals.append(f"  평균 {avg_krw(last.avg)}")
+    return [head, totals]
+
+
+def render_chain(entries: Sequence[TapeEntry], order: Order | None = None,
+                 name: str = "") -> Group | Text:
+    """The chain as a renderable: summary lines, then one row per tape line."""
+    if not entries and order is None:
+        return Text(EMPTY, style="dim")
+    if not entries:
+        return Group(*_summary(order, _blank(order), _blank(order), name))
+    parts: list = _summary(order, entries[0], entries[-1], name)
+    table = Table.grid(padding=(0, 1))
+    table.add_column("time", no_wrap=True)
+    table.add_column("kind", no_wrap=True)
+    table.add_column("qty", justify="right", no_wrap=True)
+    table.add_column("price", justify="right", no_wrap=True)
+    table.add_column("no", no_wrap=True)
+    table.add_column("text", overflow="fold")
+    for e in entries:
+        style = _KIND_STYLE.get(e.kind, "")
+        side_style = _side_style(e.side) if e.kind == "fill" else ""
+        table.add_row(
+            Text(hms_ms(e.time), style="dim"),
+            Text(KIND_LABEL.get(e.kind, e.kind), style=style),
+            Text(f"{e.qty:,}" if e.qty else "", style=side_style),
+            Text("" if e.price is None else f"{e.price:,}", style=side_style),
+            Text(e.order_no, style="dim"),
+            Text(e.text, style=style if e.kind in ("reject", "alert") else ""),
+        )
+    parts.append(table)
+    return Group(*parts)
+
+
+def _blank(order: Order) -> TapeEntry:
+    return TapeEntry(time=kst(order.updated_at), kind="info", side=order.side, code=order.code,
+                     account=str(order.account), local_id=order.local_id,
+                     order_no=order.order_no, order_qty=order.qty)
+
+
+class OrderChain(Static):
+    """Shows one order's chain; give it the tape lines (and the order, when known)."""
+
+    DEFAULT_CSS = """
+    OrderChain {
+        height: auto;
+        padding: 0 1;
+        background: $panel;
+    }
+    """
+
+    def __init__(self, *, name: str | None = None, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(Text(EMPTY, style="dim"), name=name, id=id, classes=classes)
+        self.entries: tuple[TapeEntry, ...] = ()
+        self.order: Order | None = None
+
+    def show(self, entries: Sequence[TapeEntry], order: Order | None = None,
+             name: str = "") -> None:
+        self.entries = tuple(entries)
+        self.order = order
+        self.update(render_chain(self.entries, order, name))
+
+    def clear(self) -> None:
+        self.show((), None)

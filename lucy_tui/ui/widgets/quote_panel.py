@@ -1,0 +1,77 @@
+"""The quote of one symbol beside the blotter: last and change (red up, blue down), band, tick,
+touch, volume, and the buying power of the default route. Fed by a REST quote when the symbol is
+chosen, then by live ticks."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.widgets import Static
+
+from ...domain import krx
+from ..fmt import FALL, RISE, colour_for
+
+
+class QuotePanel(Static):
+    DEFAULT_CSS = """
+    QuotePanel { height: auto; min-height: 12; border: round $primary; padding: 0 1; }
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.instrument = None
+        self.quote = None
+        self.last_tick = None
+        self.position_text = ""
+
+    @property
+    def code(self) -> str | None:
+        return self.instrument.code if self.instrument else None
+
+    def show(self, instrument, quote=None) -> None:
+        if self.instrument is None or instrument.code != self.instrument.code:
+            self.last_tick = None
+        self.instrument, self.quote = instrument, quote or self.quote
+        if quote is None and self.quote is not None and self.quote.code != instrument.code:
+            self.quote = None
+        self.redraw()
+
+    def on_tick(self, tick) -> None:
+        if self.instrument is not None and tick.code == self.instrument.code:
+            self.last_tick = tick
+            self.redraw()
+
+    def redraw(self) -> None:
+        inst = self.instrument
+        if inst is None:
+            self.border_title = "시세 Quote"
+            self.update(Text("q 종목 · F6 매수 · F7 매도", style="dim"))
+            return
+        self.border_title = f"{inst.name} {inst.code} {inst.market.value}"
+        q, tick = self.quote, self.last_tick
+        table = Table.grid(expand=True, padding=(0, 1))
+        table.add_column(style="dim")
+        table.add_column(justify="right")
+        if q is None:
+            table.add_row("현재가", Text("조회 중…", style="dim"))
+            self.update(table)
+            return
+        last = tick.price if tick else q.last
+        change = last - q.base if q.base else 0
+        rate = f"{change * 100 / q.base:+.2f}%" if q.base else ""
+        arrow = "▲" if change > 0 else "▼" if change < 0 else ""
+        table.add_row("현재가", Text(f"{last:,}", style=f"bold {colour_for(change)}"))
+        table.add_row("대비", Text(f"{arrow}{abs(change):,}  {rate}", style=colour_for(change)))
+        table.add_row("상한가", Text(f"{q.upper_limit:,}", style=RISE))
+        table.add_row("하한가", Text(f"{q.lower_limit:,}", style=FALL))
+        tick_size = krx.tick_size(last, inst.kind, inst.market) if last else 0
+        table.add_row("호가단위", Text(f"{tick_size:,}"))
+        bid = (tick.bid if tick and tick.bid else None) or (q.bids[0].price if q.bids else None)
+        ask = (tick.ask if tick and tick.ask else None) or (q.asks[0].price if q.asks else None)
+        table.add_row("매도호가", Text(f"{ask:,}" if ask else "-", style=FALL))
+        table.add_row("매수호가", Text(f"{bid:,}" if bid else "-", style=RISE))
+        volume = tick.cum_volume if tick and tick.cum_volume else q.volume
+        table.add_row("거래량", Text(f"{volume:,}"))
+        if self.position_text:
+            table.add_row("보유", Text(self.position_text))
+        self.update(table)

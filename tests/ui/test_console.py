@@ -1,0 +1,166 @@
+"""The console's real flows against the in-process simulator, as a user drives them: type an
+order → blotter row → fill on the tape; partial fills; cancel; amend; an allocation parent with
+its legs; bad input gives a message and sends nothing; confirmation of large orders."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from lucy_tui.config import Config
+from lucy_tui.domain.model import OrderStatus, Side
+from lucy_tui.ui.widgets.blotter import Blotter
+from lucy_tui.ui.widgets.tape import FillTape
+from support.console import COUNTERPARTY, console, counterparty, type_line, until
+
+PRICE = 269000      # 삼성전자 in the demo universe; tick 500
+
+
+def echo(app) -> str:
+    return str(app.screen.query_one("#echo").render())
+
+
+def our_orders(app) -> list:
+    return [o for o in app.sim.exchange.orders_all() if o.owner != COUNTERPARTY] \
+        if hasattr(app.sim.exchange, "orders_all") else app.session.engine.orders
+
+
+def tape_kinds(app, local_id: str) -> list[str]:
+    return [e.kind for e in app.screen.entry.tape_history(local_id)]
+
+
+async def test_typed_order_reaches_the_blotter_and_its_fills_the_tape():
+    async with console() as (app, pilot):
+        await type_line(pilot, "b 005930 10 @269000", keys=True)
+        engine = app.session.engine
+        await until(pilot, lambda: engine.orders and engine.orders[0].status is OrderStatus.NEW)
+        order = engine.orders[0]
+        assert "✓" in echo(app) and order.local_id in echo(app)
+        blotter = app.screen.query_one(Blotter)
+        await until(pilot, lambda: blotter.row_count == 1, what="blotter row")
+        assert blotter.local_id_for_row_number(1) == order.local_id
+        counterparty(app, Side.SELL, 4, PRICE)                        # a partial fill
+        await until(pilot, lambda: engine.order(order.local_id).filled_qty == 4)
+        await until(pilot, lambda: "fill" in tape_kinds(app, order.local_id), what="fill on tape")
+        tape = app.screen.query_one(FillTape)
+        fills = [e for e in tape.entries if e.kind == "fill"]
+        assert fills[-1].qty == 4 and fills[-1].price == PRICE and fills[-1].name == "삼성전자"
+        cells = [str(c) for c in blotter.cells(order.local_id)]
+        assert "4" in cells and "6" in cells                          # filled 4, leaves 6
+        counterparty(app, Side.SELL, 6, PRICE)
+        await until(pilot, lambda: engine.order(order.local_id).status is OrderStatus.FILLED)
+        await until(pilot, lambda: sum(e.qty for e in tape.entries if e.kind == "fill") == 10)
+
+
+async def test_cancel_by_row_number_and_amend_by_order_id():
+    async with console() as (app, pilot):
+        engine = app.session.engine
+        await type_line(pilot, "b 005930 5 @268000")
+        await type_line(pilot, "b 005930 7 @267500")
+        await until(pilot, lambda: len(engine.orders) == 2 and all(
+            o.status is OrderStatus.NEW for o in engine.orders))
+        first, second = sorted(engine.orders, key=lambda o: o.local_id)
+        blotter = app.screen.query_one(Blotter)
+        await until(pilot, lambda: blotter.row_count == 2)
+        await type_line(pilot, "c #1")
+        await until(pilot, lambda: engine.order(first.local_id).status is OrderStatus.CANCELLED)
+        await type_line(pilot, f"a {second.local_id} @268500")
+        await until(pilot, lambda: engine.order(second.local_id).price == 268500
+                    and engine.order(second.local_id).status is OrderStatus.NEW)
+        amended = engine.order(second.local_id)
+        assert amended.orig_order_no and amended.order_no != amended.orig_order_no
+        await until(pilot, lambda: "amend" in tape_kinds(app, second.local_id))
+
+
+async def test_plan_order_shows_a_parent_with_its_legs():
+    async with console() as (app, pilot):
+        engine = app.session.engine
+        await type_line(pilot, "b 005930 20 @269000 to plan:core")
+        await until(pilot, lambda: engine.book.parents, what="parent")
+        (parent_id,) = engine.book.parents
+        await until(pilot, lambda: len([o for o in engine.orders if o.parent_id == parent_id]) == 3)
+        legs = sorted(o.qty for o in engine.orders if o.parent_id == parent_id)
+        assert legs == [5, 7, 8]
+        blotter = app.screen.query_one(Blotter)
+        await until(pilot, lambda: blotter.row_count == 1)
+        blotter.focus()
+        await pilot.press("enter")                                   # expand the parent
+        await until(pilot, lambda: blotter.row_count == 4, what="legs under the parent")
+        counterparty(app, Side.SELL, 20, PRICE)
+        await until(pilot, lambda: engine.parent(parent_id).filled_qty == 20)
+        await type_line(pilot, "c all")
+        await pilot.pause(0.3)
+        assert engine.parent(parent_id).leaves_qty == 0
+
+
+@pytest.mark.parametrize("line, words", [
+    ("b 005930 0 @269000", "수량"),
+    ("b 005930 10 @269100", "호가단위"),
+    ("b 005930 10 @999000", "상한가"),
+    ("b 999999 10 @1000", "999999"),
+    ("x 005930 10", "알 수 없는 명령"),
+    ("b 005930 10 @269000 to kis:Z", "Z"),
+    ("c #42", "#42"),
+])
+async def test_bad_input_gives_a_message_and_sends_nothing(line, words):
+    async with console() as (app, pilot):
+        await type_line(pilot, line)
+        await pilot.pause(0.5)
+        assert "✕" in echo(app) and words in echo(app), echo(app)
+        assert app.session.engine.orders == []
+        assert app.screen.query_one("#command").value == line     # kept for fixing
+
+
+async def test_a_large_order_needs_a_second_enter():
+    async with console() as (app, pilot):
+        await type_line(pilot, "b 005930 2000 @269000")     # ₩538,000,000 > ₩300,000,000
+        await pilot.pause(0.5)
+        assert "⚠" in echo(app) and app.session.engine.orders == []
+        await pilot.press("enter")
+        await until(pilot, lambda: len(app.session.engine.orders) == 1)
+
+
+async def test_history_recalls_the_last_line():
+    async with console() as (app, pilot):
+        await type_line(pilot, "q 000660")
+        await pilot.pause(0.2)
+        await pilot.press("up")
+        assert app.screen.query_one("#command").value == "q 000660"
+        assert app.screen.query_one("#quote").code == "000660"
+
+
+async def test_function_keys_switch_screens_and_the_keymap_rebinds_them():
+    config = dataclasses.replace(Config(), keymap={"screen_accounts": "f12"})
+    async with console(config) as (app, pilot):
+        await pilot.press("f12")
+        await until(pilot, lambda: type(app.screen).__name__ == "AccountsScreen")
+        funds = app.screen.query_one("#funds")
+        assert funds.row_count >= 3                        # three accounts and a fund total
+        await pilot.press("f5")
+        await until(pilot, lambda: type(app.screen).__name__ == "HistoryScreen")
+        await pilot.press("f4")
+        await until(pilot, lambda: type(app.screen).__name__ == "MarketScreen")
+        await pilot.press("f1")
+        await until(pilot, lambda: type(app.screen).__name__ == "HelpScreen")
+        await pilot.press("escape")
+        await pilot.press("f2")
+        await until(pilot, lambda: type(app.screen).__name__ == "TradeScreen")
+
+
+async def test_ticket_steps_price_by_tick_and_sends_through_the_same_checks():
+    async with console() as (app, pilot):
+        await pilot.press("f6")
+        await until(pilot, lambda: type(app.screen).__name__ == "OrderTicket")
+        ticket = app.screen
+        await until(pilot, lambda: ticket.query_one("#price").value != "")
+        start = int(ticket.query_one("#price").value)
+        ticket.query_one("#price").focus()
+        await pilot.press("up", "up")
+        assert int(ticket.query_one("#price").value) == start + 1000    # two ticks of 500
+        ticket.query_one("#qty").value = "3"
+        ticket.query_one("#qty").focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: len(app.session.engine.orders) == 1)
+        order = app.session.engine.orders[0]
+        assert (order.qty, order.price, order.side) == (3, start + 1000, Side.BUY)
