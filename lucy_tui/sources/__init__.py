@@ -7,7 +7,8 @@ that refreshes them (specs/sources.md).
 - :mod:`.ipo_kis`: 38.co.kr merged with KIS's official dates (brokers/kis/pub_offer.py);
 - :mod:`.jobs`: the refresh jobs; :mod:`.store`: where their results live;
 - :mod:`.scheduler`: the job registry on APScheduler; :mod:`.token_refresh`: the token job;
-- :mod:`.master`: reading KIS master files from disk; :mod:`.cli`: ``lucy ipo``.
+- :mod:`.master`: reading KIS master files from disk; :mod:`.cli`: ``lucy ipo``;
+- :mod:`.bundle`: `build(schedule, pages=...)` — stores, sources and registry in one call.
 
 Nothing here imports textual: the screens in ``lucy_tui/ui/screens`` render these objects.
 """
