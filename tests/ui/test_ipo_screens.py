@@ -157,6 +157,21 @@ async def test_ipo_screen_without_data_says_what_to_do(tmp_path):
         await pilot.pause()
 
 
+async def test_a_refresh_that_raises_is_a_notice_not_a_crash(tmp_path):
+    async def broken():
+        raise ConnectionError("offline")
+
+    screen = IpoScreen(IpoStore(tmp_path / "none.json"), clock=ManualClock(DAY), refresh=broken)
+    app = Host(screen)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.is_running and app.screen is screen
+        assert any("IPO refresh failed: ConnectionError: offline" in str(n.message)
+                   for n in app._notifications)
+
+
 @pytest.fixture
 async def theme_store(pages, fetcher, tmp_path):
     source = ThemeSource(fetcher, ThemeStore(tmp_path / "themes"), base_url=pages.urls["judal"],

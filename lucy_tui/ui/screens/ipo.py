@@ -245,8 +245,13 @@ class IpoScreen(Screen):
 
     @work(exclusive=True, group="ipo-refresh")
     async def _run_refresh(self) -> None:
-        outcome = await self._refresh()
-        message = getattr(outcome, "message", None) or str(outcome or "done")
-        ok = getattr(outcome, "ok", True)
+        try:
+            outcome = await self._refresh()
+        except Exception as exc:   # a failed refresh is a message, never a crashed screen
+            outcome = None
+            message, ok = f"IPO refresh failed: {type(exc).__name__}: {exc}", False
+        else:
+            message = getattr(outcome, "message", None) or str(outcome or "done")
+            ok = getattr(outcome, "ok", True)
         self.reload()
         self.notify(message, severity="information" if ok else "error", timeout=8)
