@@ -178,7 +178,10 @@ def detail_labels(html: str, *, require: tuple[str, ...] = DETAIL_TABLES) -> dic
     A cell left over after the pairs (the 주간사 row's 주식수/청약한도 note) is kept under
     ``"<label> 비고"``.
     """
-    tree = HTMLParser(html)
+    return _labels(HTMLParser(html), require)
+
+
+def _labels(tree: HTMLParser, require: tuple[str, ...]) -> dict[str, str]:
     if "해당 정보가 없습니다" in (tree.body.text() if tree.body else ""):
         raise MarkupChanged(f"{SITE}: no such offering (해당 정보가 없습니다)")
     tables = []
@@ -199,14 +202,45 @@ def detail_labels(html: str, *, require: tuple[str, ...] = DETAIL_TABLES) -> dic
 
 
 def parse_detail(html: str, no: int | None = None) -> IpoDetail:
-    labels = detail_labels(html)
+    tree = HTMLParser(html)
+    labels = _labels(tree, DETAIL_TABLES)
     if "시장구분" not in labels and "종목명" not in labels:
         # A throttled answer is a 200 notice page without the detail tables' content (§1.2).
         raise MarkupChanged(f"{SITE}: detail page without '시장구분' — blocked or markup changed?")
-    return detail_from_labels(labels, no)
+    return detail_from_labels(labels, no, limits=underwriter_limits(tree, labels))
 
 
-def detail_from_labels(labels: dict[str, str], no: int | None = None) -> IpoDetail:
+def underwriter_limits(tree: HTMLParser, labels: dict[str, str]) -> tuple[tuple[str, int | None], ...]:
+    """(firm, 청약한도 in shares) per underwriter: from the 인수회사 | 주식수 | 청약한도 table when
+    there are several, else from the note beside the single 주간사 (§1.4)."""
+    out: list[tuple[str, int | None]] = []
+    for table in tree.css("table"):
+        rows = table.css("tr")
+        if not rows or "인수회사" not in _text(rows[0]).replace(" ", ""):
+            continue
+        for row in rows[1:]:
+            cells = [_text(c) for c in row.iter() if c.tag in ("td", "th")]
+            if len(cells) >= 3 and cells[0] and cells[0] != "-":
+                out.append((cells[0], _limit(cells[2])))
+        if out:
+            return tuple(out)
+    firms = underwriters(labels.get("주간사", ""))
+    note = labels.get("주간사 비고", "")
+    match = re.search(r"청약한도\s*:?\s*([-\d,]+)", note)
+    if len(firms) == 1 and match:
+        return ((firms[0], _limit(match.group(1))),)
+    return ()
+
+
+def _limit(text: str) -> int | None:
+    try:
+        return t.won(text)
+    except ValueError:
+        return None
+
+
+def detail_from_labels(labels: dict[str, str], no: int | None = None, *,
+                       limits: tuple[tuple[str, int | None], ...] = ()) -> IpoDetail:
     def get(*names: str) -> str:
         for name in names:
             if name in labels:
@@ -242,7 +276,7 @@ def detail_from_labels(labels: dict[str, str], no: int | None = None) -> IpoDeta
         payment=f("납입일", t.day), refund=f("환불일", t.day),
         listing=f("상장일", t.day, "상장일", "신규상장일", "상장예정일"),
         institutional_competition=inst, lockup_ratio=lockup,
-        raw=dict(labels))
+        subscription_limits=limits, raw=dict(labels))
 
 
 def parse(kind: str, html: str) -> list:

@@ -32,6 +32,7 @@ def from_38(row: ScheduleRow, detail: IpoDetail | None, listing: NewListing | No
         competition=row.competition if row.competition is not None else (d.competition if d else None),
         institutional_competition=d.institutional_competition if d else None,
         lockup_ratio=d.lockup_ratio if d else None,
+        subscription_limits=d.subscription_limits if d else (),
         sources=("38",))
 
 

@@ -73,6 +73,8 @@ class IpoDetail:
     listing: date | None               # 상장일 / 신규상장일
     institutional_competition: Decimal | None  # 기관경쟁률
     lockup_ratio: Decimal | None       # 의무보유확약, percent points; None when unknown
+    #: (underwriter, 청약한도 in shares) — the most one subscriber may apply for at that firm.
+    subscription_limits: tuple[tuple[str, int | None], ...] = ()
     raw: dict[str, str] = field(default_factory=dict)   # label → cleaned text, for format drift
 
 
@@ -126,6 +128,7 @@ class IpoRecord:
     competition: Decimal | None = None
     institutional_competition: Decimal | None = None
     lockup_ratio: Decimal | None = None
+    subscription_limits: tuple[tuple[str, int | None], ...] = ()
     sources: tuple[str, ...] = ()
 
     def phase(self, today: date) -> IpoPhase:
@@ -234,7 +237,9 @@ def _decode(hint: Any, raw: Any) -> Any:
         return _decode(inner[0], raw)
     if origin is tuple:
         args = typing.get_args(hint)
-        return tuple(_decode(args[0], v) for v in raw)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_decode(args[0], v) for v in raw)
+        return tuple(_decode(a, v) for a, v in zip(args, raw))
     if origin is dict:
         key, val = typing.get_args(hint)
         return {_decode(key, k): _decode(val, v) for k, v in raw.items()}

@@ -171,3 +171,23 @@ def test_listings_with_nested_kospi_font_and_placeholders():
 def test_parse_by_kind_rejects_unknown_kinds():
     with pytest.raises(ValueError, match="unknown page kind"):
         ipo38.parse("calendar", "")
+
+
+def test_subscription_limit_of_a_single_underwriter():
+    html = ('<table summary="기업개요"><tr><td>종목명</td><td>알파</td><td>시장구분</td><td>코스닥</td></tr>'
+            '</table><table summary="공모정보"><tr><td>주간사</td><td>&nbsp;삼성증권</td>'
+            '<td>주식수:&nbsp;1,306,000~1,567,200&nbsp;주&nbsp;/&nbsp;청약한도:&nbsp;130,000&nbsp;주</td>'
+            '</tr></table><table summary="공모청약일정"><tr><td>상장일</td><td></td></tr></table>')
+    d = ipo38.parse_detail(html, no=1)
+    assert d.underwriters == ("삼성증권",) and d.subscription_limits == (("삼성증권", 130_000),)
+
+
+def test_subscription_limits_of_several_underwriters():
+    html = ('<table summary="기업개요"><tr><td>종목명</td><td>베타</td><td>시장구분</td><td>코스닥</td></tr>'
+            '</table><table summary="공모정보"><tr><td>주간사</td><td>NH투자증권,신한투자증권</td></tr>'
+            '</table><table><tr><td>인수회사</td><td>주식수</td><td>청약한도</td><td>기타</td></tr>'
+            '<tr><td>NH투자증권</td><td>600,000 주</td><td>30,000 주</td><td></td></tr>'
+            '<tr><td>신한투자증권</td><td>400,000 주</td><td>- 주</td><td></td></tr></table>'
+            '<table summary="공모청약일정"><tr><td>상장일</td><td></td></tr></table>')
+    d = ipo38.parse_detail(html)
+    assert d.subscription_limits == (("NH투자증권", 30_000), ("신한투자증권", None))

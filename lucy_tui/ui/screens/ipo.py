@@ -59,6 +59,8 @@ def detail_text(record: IpoRecord, today: date) -> Text:
         ("확정가", _won(record.final_price)),
         ("공모금액", f"{record.offering_amount // 100_000_000:,}억" if record.offering_amount else "—"),
         ("주간사", ", ".join(record.underwriters) or "—"),
+        *((f"  {firm}", f"청약한도 {limit:,}주" if limit is not None else "청약한도 —")
+          for firm, limit in record.subscription_limits),
         ("기관경쟁률", f"{record.institutional_competition:,}:1"
          if record.institutional_competition is not None else "—"),
         ("의무보유확약", f"{record.lockup_ratio}%" if record.lockup_ratio is not None else "—"),
