@@ -44,6 +44,14 @@ def build_parser() -> argparse.ArgumentParser:
     ipo_cli.add_arguments(commands.add_parser(
         "ipo", help="parse a saved 38.co.kr IPO page and print its records"))
 
+    from .profiles import cli as profile_cli
+
+    profile = commands.add_parser(
+        "profile", help="manage profiles: brokers, accounts, plans, limits and secrets",
+        description="Profiles hold one person's brokers, accounts, plans and limits. App keys and "
+                    "secrets go to the OS keyring and are typed at a hidden prompt.")
+    profile_cli.add_arguments(profile)
+
     from .sim import cli as sim_cli
 
     sim = commands.add_parser("sim", help="run the broker simulators in the foreground")
@@ -68,6 +76,10 @@ def main(argv: list[str] | None = None) -> int:
         from .sources import cli as ipo_cli
 
         return ipo_cli.run(args)
+    if args.command == "profile":
+        from .profiles import cli as profile_cli
+
+        return profile_cli.run(args, cfg.general.secrets)
     if args.command == "sim":
         import asyncio
 
@@ -92,14 +104,25 @@ def _lookup(query: str, limit: int) -> int:
 
 
 def _console(cfg, *, demo: bool) -> int:
-    if cfg.general.environment != "demo" and not demo:
-        print(f"lucy: environment '{cfg.general.environment}' needs broker connections, which this "
-              "version does not have yet; run `lucy --demo` or set general.environment = \"demo\".",
-              file=sys.stderr)
-        return 2
     from .ui.app import LucyApp
 
-    LucyApp(cfg).run()
+    profiles = None
+    if cfg.general.environment != "demo" and not demo:
+        from .profiles.store import ProfileStore
+        from .secrets import Secrets
+        from .ui.screens.login import stored_choices
+
+        try:
+            profiles = stored_choices(ProfileStore(), Secrets(cfg.general.secrets))
+        except Exception as exc:      # a damaged profile store is reported, never a traceback
+            print(f"lucy: cannot read the profiles: {exc}", file=sys.stderr)
+            return 2
+        if not profiles:
+            print("lucy: no profile yet. Add one with `lucy profile add NAME --account "
+                  "kis:50123456-01:fundA ...` (see `lucy profile add --help`), or run `lucy --demo`.",
+                  file=sys.stderr)
+            return 2
+    LucyApp(cfg, profiles=profiles).run()
     return 0
 
 

@@ -19,12 +19,16 @@ from pathlib import Path
 
 ENVIRONMENTS = ("demo", "mock", "real")
 SESSION_MODES = ("always", "krx")
+SECRET_SOURCES = ("keyring", "env")
 
 
 @dataclass(frozen=True)
 class GeneralConfig:
     #: demo: built-in simulators; mock: the brokers' paper-trading hosts; real: real money.
     environment: str = "demo"
+    #: Where broker app keys and secrets come from: "keyring" (the OS keyring) or "env"
+    #: (LUCY_<PROFILE>_<BROKER>_APPKEY / _APPSECRET environment variables, opt-in only).
+    secrets: str = "keyring"
 
 
 @dataclass(frozen=True)
@@ -88,6 +92,7 @@ SECTIONS: dict[str, type] = {"general": GeneralConfig, "demo": DemoConfig, "mark
 FREE_SECTIONS = ("keymap",)
 CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("general", "environment"): ENVIRONMENTS,
+    ("general", "secrets"): SECRET_SOURCES,
     ("demo", "session"): SESSION_MODES,
 }
 

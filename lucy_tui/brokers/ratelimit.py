@@ -3,9 +3,17 @@
 Brokers count requests per app key over a sliding window (KIS: 20/s real, 2/s mock); LS adds a
 budget per TR. :class:`RateLimiter` keeps one sliding window per key and, where configured, one
 per (key, TR); a request goes when every window it belongs to has room. The window is the
-broker's period plus a small ``margin`` so that jitter between our clock and the arrival of the
-request at the broker (pool waits, network) cannot make two requests that left one period apart
-land inside one period.
+broker's period plus a small ``margin``.
+
+Where a request sits in a window: ``acquire`` counts it from the moment it is granted, so the
+margin must cover the request's time in transit (pool waits, network, a busy machine) — two
+requests granted one window apart can otherwise land at the broker inside one period. ``slot``
+counts it from the grant until its answer has come and then one window on: the broker received
+it before it answered, so the next request granted a window after the answer cannot land inside
+the broker's window however long the transit, and the margin need only cover clock granularity.
+A request still out holds its place in the window however long it takes. (Measured on a loaded
+2-core machine with ``acquire`` and 0.04 s: LS answered IGW00201 to 7 of 107 order requests;
+KIS mock used 94 % of its 2/s.)
 
 Waiters are served first come, first served: a request never overtakes an earlier one that is
 waiting for the same budget. It may overtake an earlier one that waits only for a *different*
@@ -17,9 +25,10 @@ after ``sleep`` (``asyncio.sleep`` unless a test injects one together with its c
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
 #: Float noise allowance when comparing stamps: a waiter woken exactly at the edge must pass.
@@ -42,33 +51,51 @@ class Limit:
         return self.count / self.period
 
 
-class _Window:
-    """Stamps of the grants inside the last ``span`` seconds."""
+class _Entry:
+    """One request in a window: counted from ``at``; while ``out``, not expiring at all."""
 
-    __slots__ = ("count", "span", "stamps")
+    __slots__ = ("at", "out")
+
+    def __init__(self, at: float, out: bool):
+        self.at, self.out = at, out
+
+
+class _Window:
+    """The requests inside the last ``span`` seconds, and those still out."""
+
+    __slots__ = ("count", "span", "entries")
 
     def __init__(self, limit: Limit, margin: float):
         self.count = limit.count
         self.span = limit.period + margin
-        self.stamps: deque[float] = deque()
+        self.entries: list[_Entry] = []
 
     def delay(self, now: float) -> float:
-        stamps = self.stamps
-        while stamps and stamps[0] <= now - self.span + _EPS:
-            stamps.popleft()
-        if len(stamps) < self.count:
+        """0 when there is room; else the wait until the oldest answered request leaves the
+        window (or ``span`` when every one is still out: its answer wakes the waiters)."""
+        horizon = now - self.span + _EPS
+        entries = self.entries
+        if entries and (len(entries) >= self.count
+                        or (not entries[0].out and entries[0].at <= horizon)):
+            entries = self.entries = [e for e in entries if e.out or e.at > horizon]
+        if len(entries) < self.count:
             return 0.0
-        return max(stamps[0] + self.span - now, _EPS)
+        answered = [e.at for e in entries if not e.out]
+        if not answered:
+            return self.span
+        return max(min(answered) + self.span - now, _EPS)
 
-    def take(self, now: float) -> None:
-        self.stamps.append(now)
+    def take(self, now: float, out: bool) -> _Entry:
+        entry = _Entry(now, out)
+        self.entries.append(entry)
+        return entry
 
 
 class _Waiter:
-    __slots__ = ("tr", "future")
+    __slots__ = ("tr", "future", "out")
 
-    def __init__(self, tr: str | None, future: asyncio.Future):
-        self.tr, self.future = tr, future
+    def __init__(self, tr: str | None, future: asyncio.Future, out: bool):
+        self.tr, self.future, self.out = tr, future, out
 
 
 class _Lane:
@@ -90,7 +117,7 @@ class RateLimiter:
 
     ``limit`` may be None when a broker publishes only per-TR budgets; a TR without an entry in
     ``per_tr`` is then unlimited apart from the key's window. ``margin`` (seconds) widens every
-    window: with KIS's 1-second window, 0.04 s keeps 96 % of the published rate usable.
+    window: 0.04 s suits ``acquire`` (it must cover transit), 0.01 s ``slot`` (clock granularity).
     """
 
     def __init__(self, limit: Limit | None = None, *, per_tr: Mapping[str, Limit] | None = None,
@@ -109,22 +136,48 @@ class RateLimiter:
     # ------------------------------------------------------------------ public
 
     async def acquire(self, key: str = "", tr: str | None = None) -> None:
-        """Wait until a request for ``key`` (and ``tr``) may go, then count it as gone."""
+        """Wait until a request for ``key`` (and ``tr``) may go, then count it as gone (from
+        now: the margin must cover its transit, see the module docstring)."""
+        await self._acquire(key, tr, out=False)
+
+    @contextlib.asynccontextmanager
+    async def slot(self, key: str = "", tr: str | None = None) -> AsyncIterator[None]:
+        """``async with limiter.slot(key, tr): <send and read the answer>`` — the request is
+        counted from its grant until the block ends, and one window from then."""
+        entries = await self._acquire(key, tr, out=True)
+        try:
+            yield
+        finally:
+            self._answered(key, entries)
+
+    async def _acquire(self, key: str, tr: str | None, *, out: bool) -> list[_Entry]:
         lane = self._lane(key)
-        if not lane.queue and self._try_take(lane, tr, self._clock()):
-            return
+        if not lane.queue:
+            entries = self._try_take(lane, tr, self._clock(), out)
+            if entries is not None:
+                return entries
         future = asyncio.get_running_loop().create_future()
-        lane.queue.append(_Waiter(tr, future))
+        lane.queue.append(_Waiter(tr, future, out))
         self._pump(lane)
         try:
-            await future
+            return await future
         except asyncio.CancelledError:
             # A grant that raced with the cancellation is spent; the broker counts what we
             # sent, and we sent nothing, so being conservative here costs one slot at most.
             if not future.done():
                 future.cancel()
+            elif not future.cancelled() and future.exception() is None:
+                self._answered(key, future.result())
             self._pump(lane)
             raise
+
+    def _answered(self, key: str, entries: list[_Entry]) -> None:
+        now = self._clock()
+        for entry in entries:
+            entry.at, entry.out = max(entry.at, now), False
+        lane = self._lanes.get(key)
+        if lane is not None and lane.queue:
+            self._restart_driver(lane)
 
     def delay(self, key: str = "", tr: str | None = None) -> float:
         """Seconds until a request for ``key``/``tr`` could go if nobody else were waiting."""
@@ -168,16 +221,18 @@ class RateLimiter:
         tr_window = self._tr_window(lane, tr)
         return max(self._key_delay(lane, now), tr_window.delay(now) if tr_window else 0.0)
 
-    def _try_take(self, lane: _Lane, tr: str | None, now: float) -> bool:
+    def _try_take(self, lane: _Lane, tr: str | None, now: float,
+                  out: bool) -> list[_Entry] | None:
         if self._delay(lane, tr, now) > 0:
-            return False
+            return None
+        entries = []
         if lane.window:
-            lane.window.take(now)
+            entries.append(lane.window.take(now, out))
         tr_window = self._tr_window(lane, tr)
         if tr_window:
-            tr_window.take(now)
+            entries.append(tr_window.take(now, out))
         self.granted += 1
-        return True
+        return entries
 
     def _grant_ready(self, lane: _Lane) -> float | None:
         """Grant every waiter that may go now, in order; return the wait for the next one."""
@@ -194,9 +249,10 @@ class RateLimiter:
             if key_delay > 0:
                 soonest = key_delay if soonest is None else min(soonest, key_delay)
                 break  # nobody behind can go either: the key's budget is shared
-            if self._try_take(lane, waiter.tr, now):
+            entries = self._try_take(lane, waiter.tr, now, waiter.out)
+            if entries is not None:
                 lane.queue.remove(waiter)
-                waiter.future.set_result(None)
+                waiter.future.set_result(entries)
                 continue
             blocked_trs.add(waiter.tr)
             wait = self._delay(lane, waiter.tr, now)

@@ -33,8 +33,10 @@ class BrokerSettings:
     allow_real: bool = False          # must be True for env="real"
     rest_url: str = ""                # "" → the environment's host; the simulator is just another
     ws_url: str = ""                  # "" → the environment's websocket
-    #: Seconds added to the broker's one-second windows (clock skew and network jitter).
-    rate_margin: float = 0.04
+    #: Seconds added to the broker's one-second windows. Requests are counted until their answer
+    #: came (RateLimiter.slot), so transit time needs no margin; this covers clock granularity.
+    #: (0.04 when requests were counted from their grant: KIS mock then used 94 % of 2/s.)
+    rate_margin: float = 0.01
     #: After a rate refusal: retries, the first back-off and its cap (doubling, with jitter).
     rate_retries: int = 4
     rate_backoff: float = 0.25

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import jwt
 
+from .. import redact
 from ..clock import KST, Clock, SystemClock
 from .base import AuthError
 
@@ -51,6 +52,10 @@ class CachedToken:
     token_type: str
     expires_at: datetime
     issued_at: datetime
+
+    def __post_init__(self) -> None:
+        # Every token Lucy holds, read from the cache or freshly issued, is masked in logs.
+        redact.register(self.token)
 
     @property
     def header(self) -> str:

@@ -149,12 +149,7 @@ class Engine:
         await self.refresh()
         for broker in self.brokers.values():
             for account in broker.accounts:
-                try:
-                    bal, positions = await broker.balance(account)
-                except BrokerError as exc:
-                    self._emit([EngineError(f"balance of {account}: {exc}", account=account)])
-                    continue
-                self._emit(self.book.seed(account, bal.cash, positions))
+                await self._seed(account)
         self.book.track_positions = True
         # Sends a previous run journaled but never saw answered: the inquiry decides, never a
         # re-send (rule 5).
@@ -929,6 +924,26 @@ class Engine:
         await asyncio.sleep(0)          # a place() answer may be one callback away
         self._claim_leftovers(account)
 
+    async def _seed(self, account: AccountRef) -> None:
+        """Positions and cash from the broker's balance (the book of record), replacing the
+        book's: the balance already holds every fill the broker executed, so what the book
+        had counted is not added again. Cash is D+2 (예수금 after today's trades settle),
+        which is what today's fills change; the book then moves it by each fill until the
+        next seed."""
+        try:
+            bal, positions = await self._broker(account).balance(account)
+        except (BrokerError, LookupError) as exc:
+            self._emit([EngineError(f"{account}: 잔고 조회 실패 — {exc}", account=account)])
+            return
+        self._emit(self.book.seed(account, bal.cash_d2 or bal.cash, positions))
+
+    async def _catch_up(self, account: AccountRef) -> None:
+        """After a reconnect: orders and fills first (what was pushed while the feed was down
+        reaches the tape once), then positions and cash re-read, replacing what the fills just
+        added rather than adding to it."""
+        await self.reconcile(account)
+        await self._seed(account)
+
     def _on_status(self, event: BrokerStatus) -> None:
         was = self._live.get(event.broker)
         live = event.state is Connection.LIVE
@@ -938,7 +953,7 @@ class Engine:
             broker = self.brokers.get(event.broker)
             if broker is not None:
                 for account in broker.accounts:
-                    self._spawn(self.reconcile(account))
+                    self._spawn(self._catch_up(account))
 
 
 def _split_open(qty: int, open_: list[int]) -> list[int]:

@@ -61,7 +61,8 @@ class PositionChanged:
 @dataclass(frozen=True, slots=True)
 class BalanceChanged:
     account: AccountRef
-    cash: int             # cash after today's fills (buys less, sells more), fees not counted
+    cash: int             # D+2 cash (after today's trades settle) as of the last balance read,
+                          # then moved by each fill since (buys less, sells more; fees not counted)
 
 
 @dataclass(frozen=True, slots=True)

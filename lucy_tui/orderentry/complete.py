@@ -8,11 +8,12 @@ universe's search keys are precomputed, so this is a scan of short strings per k
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from . import numbers, vocab
 from .commands import EntryContext
-from .grammar import Token, ends_symbol, route_text, tokenize
+from .grammar import MAX_LINE, Token, ends_symbol, route_text, tokenize
 
 SYMBOL_LIMIT = 10
 
@@ -57,8 +58,11 @@ _PRICE_CANDIDATES = (
 
 
 def _prefixed(cands, prefix: str) -> list[Candidate]:
-    p = prefix.casefold()
-    return [c for c in cands if c.insert.casefold().startswith(p) and c.insert.casefold() != p]
+    """Candidates the prefix begins, typed as is or with the keyboard in 한글 mode (ㅡ → m)."""
+    forms = {prefix.casefold(), vocab.latin(prefix)} if prefix else {""}
+    return [c for c in cands
+            if any(c.insert.casefold().startswith(p) and c.insert.casefold() != p
+                   for p in forms)]
 
 
 def _routes(ctx: EntryContext, prefix: str) -> list[Candidate]:
@@ -69,6 +73,14 @@ def _routes(ctx: EntryContext, prefix: str) -> list[Candidate]:
             c.insert.casefold().split(":", 1)[-1].startswith(p)]
 
 
+def _orders(orders: Sequence[Candidate], prefix: str) -> list[Candidate]:
+    p = prefix.casefold()
+    if not p:
+        return list(orders)
+    return [c for c in orders if c.insert.casefold().startswith(p)
+            or any(word.casefold().startswith(p) for word in c.label.split())]
+
+
 def _symbols(ctx: EntryContext, query: str) -> list[Candidate]:
     if not query.strip():
         return []
@@ -76,10 +88,17 @@ def _symbols(ctx: EntryContext, query: str) -> list[Candidate]:
             for i in ctx.universe.search(query, limit=SYMBOL_LIMIT)]
 
 
-def complete(text: str, cursor: int, ctx: EntryContext) -> Completion:
+def complete(text: str, cursor: int, ctx: EntryContext, *,
+             orders: Sequence[Candidate] = ()) -> Completion:
     """Candidates for the token under ``cursor`` (0 ≤ cursor ≤ len(text)); replacing
-    ``text[start:end]`` with a candidate's ``insert`` applies it."""
+    ``text[start:end]`` with a candidate's ``insert`` applies it.
+
+    ``orders`` are the open orders a ``c``/``a`` may name, as the console shows them
+    (``Candidate("#3", "#3 매수 삼성전자 100 @71,000")`` or a local id); they are offered after
+    ``c`` and ``a``, filtered by what was typed (the insert or any word of the label)."""
     cursor = max(0, min(cursor, len(text)))
+    if len(text) > MAX_LINE:
+        return Completion(cursor, cursor, [])
     current = Token("", cursor, cursor)
     before: list[Token] = []
     for tok in tokenize(text):
@@ -95,24 +114,27 @@ def complete(text: str, cursor: int, ctx: EntryContext) -> Completion:
 
     if not before:
         return done(_prefixed(_VERB_CANDIDATES, prefix))
-    kind = vocab.VERBS.get(before[0].text.casefold())
+    kind = vocab.verb(before[0].text)
     if kind is None:
         return done([])
     args = before[1:]
-    if args and args[-1].text.casefold() in vocab.ROUTE_WORDS:
+    if args and vocab.latin(args[-1].text) in vocab.ROUTE_WORDS:
         return done(_routes(ctx, prefix))
     if prefix.casefold().startswith(vocab.PLAN_PREFIX):
         return done(_routes(ctx, prefix))
     if kind in ("quote",) or (kind == "cancel" and args and
-                              args[0].text.casefold() in vocab.ALL_WORDS):
+                              vocab.latin(args[0].text) in vocab.ALL_WORDS):
         symbol_args = args if kind == "quote" else args[1:]
         start = symbol_args[0].start if symbol_args else current.start
         return done(_symbols(ctx, text[start:cursor]), start)
-    if kind == "cancel":
-        return done(_prefixed((Candidate("all", "all 전체 취소"),), prefix) if not args else [])
+    if kind in ("cancel", "amend") and not args:
+        extra = (Candidate("all", "all 전체 취소"),) if kind == "cancel" else ()
+        return done(_prefixed(extra, prefix) + _orders(orders, prefix))
     if kind == "amend":
-        if args and prefix.startswith("@"):
+        if prefix.startswith("@"):
             return done(_prefixed(_PRICE_CANDIDATES[:3] + _PRICE_CANDIDATES[7:], prefix))
+        return done([])
+    if kind == "cancel":
         return done([])
     if kind not in vocab.SIDES:
         return done([])

@@ -5,8 +5,9 @@
     b|s SYMBOL SIZE [PRICE] [TYPE] [ioc|fok|day] [krx|nxt|sor] [to ROUTE | plan:NAME]
     c ORDER | c all [SYMBOL]          a ORDER @PRICE [QTY]          q SYMBOL          ? [TOPIC]
 
-Korean verbs work too (매수 매도 취소 정정 시세), and so do b/s/c/a/q typed with the keyboard
-still in 한글 mode (ㅠ ㄴ ㅊ ㅁ ㅂ).
+Korean verbs work too (매수 매도 취소 정정 시세). Verbs and keywords typed with the keyboard
+still in 한글 mode are read as the keys pressed (ㅠ → b, ㅡㅏㅅ → mkt, 새 → to, @ㅁ나 → @ask);
+names of instruments, accounts and plans are never converted.
 
 - SYMBOL: a code (``005930``, ``A005930``), a Korean or English name, or its 초성 (``ㅅㅅㅈㅈ``);
   a unique prefix is enough. A name with spaces may be typed with them (``KODEX 삼성그룹``) up
@@ -48,6 +49,11 @@ __all__ = [
     "suggest", "tokenize",
 ]
 
+#: A command is one line of a few words: longer input is a paste gone wrong, and is refused
+#: before any work, so a keystroke never costs more than a few symbol lookups.
+MAX_LINE = 300
+#: The most words a name spans ("Samsung Electronics Co., Ltd." has four).
+MAX_NAME_WORDS = 6
 #: Up to this many instruments, an unknown symbol's error lists similar names (≈ 4 ms at 200).
 SUGGEST_MAX_UNIVERSE = 300
 VERB_HINT = "b 매수 · s 매도 · c 취소 · a 정정 · q 시세 · ? 도움말"
@@ -104,12 +110,15 @@ def parse(text: str, ctx: EntryContext) -> Command | EntryError:
 
 
 def _parse(text: str, ctx: EntryContext) -> Command:
+    if len(text) > MAX_LINE:
+        raise _fail(f"명령이 너무 깁니다 ({len(text):,}자, 최대 {MAX_LINE}자) — line too long",
+                    (MAX_LINE, len(text)))
     tokens = tokenize(text)
     end = (len(text), len(text))
     if not tokens:
         raise _fail(f"명령을 입력하세요 — type a command ({VERB_HINT})", end)
     verb, args = tokens[0], tokens[1:]
-    kind = vocab.VERBS.get(verb.text.casefold())
+    kind = vocab.verb(verb.text)
     if kind is None:
         raise _fail(f"알 수 없는 명령 '{verb.text}' — unknown command ({VERB_HINT})", verb)
     if kind in vocab.SIDES:
@@ -163,11 +172,12 @@ def resolve_symbol(tokens: list[Token], text: str, ctx: EntryContext, *, need_si
         # An exact code is the whole symbol: spare the longer runs a search each.
         span = (tokens[0].start, tokens[0].end)
         return ctx.universe[tokens[0].text], span, tokens[1:]
+    most = min(len(tokens), MAX_NAME_WORDS)     # each run tried costs a universe search
     words = 1
-    while words < len(tokens) and not ends_symbol(tokens[words]):
+    while words < most and not ends_symbol(tokens[words]):
         words += 1
     longest = words
-    while longest < len(tokens) and not _ends_name(tokens[longest]):
+    while longest < most and not _ends_name(tokens[longest]):
         longest += 1
     error: _Fail | None = None
     # With a size needed, a run that would swallow the only number is tried last: then the
@@ -291,13 +301,13 @@ def _price_after_at(tok: Token) -> PriceSpec | str:
     body = tok.text[1:]
     if not body:
         raise _fail(f"'@' 뒤에 가격이 없습니다 — price missing ({PRICE_HINT})", tok)
-    word = body.casefold()
-    if word in vocab.TYPE_WORDS:
-        return vocab.TYPE_WORDS[word]
-    m = _QUOTE_PRICE.match(word)
-    if m and m.group(1) in vocab.QUOTE_PRICE_WORDS:
-        ticks = int(m.group(3) or 0) * (-1 if m.group(2) == "-" else 1)
-        return PriceSpec(vocab.QUOTE_PRICE_WORDS[m.group(1)], ticks=ticks)
+    for word in dict.fromkeys((body.casefold(), vocab.latin(body))):
+        if word in vocab.TYPE_WORDS:
+            return vocab.TYPE_WORDS[word]
+        m = _QUOTE_PRICE.match(word)
+        if m and m.group(1) in vocab.QUOTE_PRICE_WORDS:
+            ticks = int(m.group(3) or 0) * (-1 if m.group(2) == "-" else 1)
+            return PriceSpec(vocab.QUOTE_PRICE_WORDS[m.group(1)], ticks=ticks)
     if numbers.looks_numeric(body):
         return PriceSpec("limit", _number(numbers.parse_price, body, tok))
     raise _fail(f"'{tok.text}'은(는) 가격이 아닙니다 — not a price ({PRICE_HINT})", tok)
@@ -336,9 +346,10 @@ def _place(kind: str, verb: Token, args: list[Token], text: str, ctx: EntryConte
     i = 0
     while i < len(rest):
         tok = rest[i]
-        word = numbers.normalize(tok.text).casefold()
+        raw = numbers.normalize(tok.text).casefold()
+        word = vocab.latin(raw)
         i += 1
-        if word.startswith("@"):
+        if raw.startswith("@"):
             got = _price_after_at(tok)
             if isinstance(got, str):
                 once("type", tok, "주문유형")
@@ -363,15 +374,15 @@ def _place(kind: str, verb: Token, args: list[Token], text: str, ctx: EntryConte
             i += 1
             once("route", Token(target.text, tok.start, target.end), "계좌")
             route = resolve_route(target.text, target, ctx)
-        elif word.startswith(vocab.PLAN_PREFIX):
+        elif raw.startswith(vocab.PLAN_PREFIX):
             once("route", tok, "계좌")
             route = resolve_route(tok.text, tok, ctx)
-        elif numbers.looks_numeric(word):
+        elif numbers.looks_numeric(raw):
             if size is None:
                 size = _number(numbers.parse_size, tok.text, tok)
                 spans["size"] = (tok.start, tok.end)
-            elif "price" not in spans and not word.startswith(numbers.AMOUNT_PREFIXES) \
-                    and not word.endswith("주"):
+            elif "price" not in spans and not raw.startswith(numbers.AMOUNT_PREFIXES) \
+                    and not raw.endswith("주"):
                 price = PriceSpec("limit", _number(numbers.parse_price, tok.text, tok))
                 spans["price"] = (tok.start, tok.end)
             else:
@@ -459,7 +470,7 @@ def _cancel(verb: Token, args: list[Token], text: str, ctx: EntryContext) -> Com
     if not args:
         raise _fail("취소할 주문을 입력하세요: 주문번호, #행 또는 all — order missing", end)
     first = args[0]
-    if first.text.casefold() in vocab.ALL_WORDS:
+    if vocab.latin(first.text) in vocab.ALL_WORDS:
         if len(args) == 1:
             return CancelAllCmd(None)
         instrument, _, rest = resolve_symbol(args[1:], text, ctx)
@@ -482,8 +493,9 @@ def _amend(verb: Token, args: list[Token], text: str) -> AmendCmd:
     price: PriceSpec | None = None
     qty: int | None = None
     for tok in args[1:]:
-        word = numbers.normalize(tok.text).casefold()
-        if word.startswith("@"):
+        raw = numbers.normalize(tok.text).casefold()
+        word = vocab.latin(raw)
+        if raw.startswith("@"):
             got = _price_after_at(tok)
             if isinstance(got, str):
                 raise _fail("정정은 가격(과 수량)만 바꿉니다: @71100처럼 입력하세요 — an amend takes "
@@ -491,7 +503,7 @@ def _amend(verb: Token, args: list[Token], text: str) -> AmendCmd:
             if price is not None:
                 raise _fail(f"가격이 두 번 입력되었습니다: '{tok.text}' — price given twice", tok)
             price, spans["price"] = got, (tok.start, tok.end)
-        elif numbers.looks_numeric(word):
+        elif numbers.looks_numeric(raw):
             if qty is not None:
                 raise _fail(f"수량이 두 번 입력되었습니다: '{tok.text}' — quantity given twice", tok)
             kind, value = _number(numbers.parse_size, tok.text, tok)

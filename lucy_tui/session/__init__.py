@@ -2,7 +2,7 @@
 
 Headless (no textual): the console drives it, and so do tests and benchmarks."""
 
-from .spec import AccountSpec, BrokerSpec, SessionSpec
+from .spec import FundAccount, BrokerSpec, SessionSpec
 from .session import ConnectStep, TradingSession
 
-__all__ = ["AccountSpec", "BrokerSpec", "ConnectStep", "SessionSpec", "TradingSession"]
+__all__ = ["FundAccount", "BrokerSpec", "ConnectStep", "SessionSpec", "TradingSession"]

@@ -20,7 +20,7 @@ from ..config import Config
 from ..domain.model import AccountRef
 from ..engine.allocation import Leg, Plan
 from ..engine.risk import RiskLimits
-from .spec import AccountSpec, BrokerSpec, SessionSpec
+from .spec import FundAccount, BrokerSpec, SessionSpec
 
 DEMO_PROFILE = "demo"
 KIS_DEMO_RATE = 20
@@ -56,7 +56,7 @@ def demo_spec(sim, workdir: Path | None = None) -> SessionSpec:
         rest_url=sim.urls["ls"]["rest"], ws_url=sim.urls["ls"]["ws"],
         token_dir=workdir / "tokens", token_issue_interval=1.0, reconnect_initial=0.2,
         reconnect_max=2.0)
-    accounts = (AccountSpec(fund_a, FUND_A), AccountSpec(fund_b, FUND_B), AccountSpec(ls_a, FUND_A))
+    accounts = (FundAccount(fund_a, FUND_A), FundAccount(fund_b, FUND_B), FundAccount(ls_a, FUND_A))
     core = Plan("core", (Leg(fund_a, Decimal(40)), Leg(fund_b, Decimal(35)), Leg(ls_a, Decimal(25))))
     alpha = Plan("alpha", (Leg(fund_a, Decimal(60)), Leg(ls_a, Decimal(40))))
     return SessionSpec(

@@ -13,7 +13,7 @@ from ..engine.risk import RiskLimits
 
 
 @dataclass(frozen=True)
-class AccountSpec:
+class FundAccount:
     ref: AccountRef
     fund: str = ""           # the fund this account trades for; accounts aggregate by it
 
@@ -36,7 +36,7 @@ class SessionSpec:
     profile: str
     environment: str                         # "demo", "mock" or "real": what the header shows
     brokers: tuple[BrokerSpec, ...]
-    accounts: tuple[AccountSpec, ...]
+    accounts: tuple[FundAccount, ...]
     plans: tuple[Plan, ...] = ()
     limits: RiskLimits = field(default_factory=RiskLimits)
     #: Orders above this value (KRW) ask for confirmation in the ticket and on the command line.

@@ -118,7 +118,10 @@ def order_entries(order: Order, previous: Order | None, created: bool, name: str
     was = previous.status if previous is not None else None
     out: list[TapeEntry] = []
 
-    if created or previous is None and status is OrderStatus.PENDING_NEW:
+    if created and order.external:
+        # Placed outside Lucy (HTS, another client) and found by reconciliation: already live.
+        out.append(_order_entry(order, "ack", name, at, "외부주문 접수"))
+    elif created or previous is None and status is OrderStatus.PENDING_NEW:
         kind_text = order.type.korean + ("" if order.tif.value == "day" else f" {order.tif.name}")
         if order.parent_id:
             kind_text += f" (배분 {order.parent_id})"

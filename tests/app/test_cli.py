@@ -37,11 +37,12 @@ def test_missing_explicit_config(tmp_path, capsys):
     assert "file not found" in capsys.readouterr().err
 
 
-def test_real_environment_is_refused_until_brokers_exist(tmp_path, capsys):
+def test_real_environment_without_a_profile_says_how_to_add_one(tmp_path, capsys):
     cfg = tmp_path / "config.toml"
     cfg.write_text('[general]\nenvironment = "real"\n')
     assert main(["--config", str(cfg)]) == 2
-    assert "--demo" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "lucy profile add" in err and "--demo" in err
 
 
 @pytest.mark.parametrize("query,code", [("005930", "005930"), ("ㅅㅅㅈㅈ", "005930"),

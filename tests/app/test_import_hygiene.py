@@ -9,6 +9,7 @@ import lucy_tui
 HEADLESS = ("lucy_tui.domain", "lucy_tui.sim", "lucy_tui.brokers", "lucy_tui.engine",
             "lucy_tui.session",
             "lucy_tui.orderentry",
+            "lucy_tui.profiles", "lucy_tui.secrets", "lucy_tui.redact",
             "lucy_tui.sources", "lucy_tui.clock", "lucy_tui.config")
 
 

@@ -4,14 +4,17 @@ A 200-child allocation (100 parents, each split over an LS account and one of th
 accounts, so 100 LS children and 50 + 50 KIS children sharing one KIS app key) goes through the
 engine to the simulator's KIS and LS fronts at their published mock-environment limits — no
 overrides on either side: KIS 2 requests/s per app key, LS 10/s for the order TR CSPAT00601 (and
-10/s for the quote TR t1102 the plan is priced with, the plan's first leg being LS). Cash checks
+10/s for the quote TR t1102 the plan is priced with, the plan's first leg being LS; the engine
+shares one quote among the parents, so t1102 is asked once). Cash checks
 are off (``check_cash=False``) so that every request in the busy period is an order or a quote:
 the figure is the pacing of the order path, not of buying-power inquiries (LS CSPBQ00200 is 1/s).
 
 Every request is seen on the wire through httpx event hooks. For each limit, its share used is
 ``requests / (limit × (⌊T⌋ + 1))``, T being the seconds from the first to the last request on
-that budget in the busy period — the most a one-second sliding window lets through in T; the busiest one-second window is
-printed too (it must not exceed the limit). ``rate_limit_answers`` counts EGW00201 / IGW00201
+that budget in the busy period — the most a one-second sliding window lets through in T, so the
+figure is the share of what the broker would have taken over the time the sends took (a burst
+in the first window counts as what it is, not as a rate above the limit). The busiest one-second
+window is printed too (it must not exceed the limit). ``rate_limit_answers`` counts EGW00201 / IGW00201
 answers seen. The last line printed is one JSON object. Not collected by pytest.
 """
 

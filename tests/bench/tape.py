@@ -13,6 +13,8 @@ Figures, one core, headless app via ``App.run_test`` at 160×50:
    event loop's worst lag (how late a 10 ms sleep woke up).
 5. Saturation: 30 000 lines per frame tick for the same time; the same figures, showing that
    the tape keeps its frame rate when the feed is far above any real one.
+6. The blotter: 2 000 rows loaded, a status filter rebuild, then 5 000 fills/s spread over 200
+   rows: frames written, mean and worst flush time, cell writes, CPU share, loop lag.
 
 The last line printed is one JSON object with every figure. Not collected by pytest.
 """
@@ -36,6 +38,7 @@ from lucy_tui.clock import KST  # noqa: E402
 from lucy_tui.domain.model import AccountRef, Fill, Order, OrderStatus, Side, Venue  # noqa: E402
 from lucy_tui.engine.events import FillReceived, OrderUpdated  # noqa: E402
 from lucy_tui.ui.tape_model import TapeEntry, TapeFeed  # noqa: E402
+from lucy_tui.ui.widgets.blotter import Blotter  # noqa: E402
 from lucy_tui.ui.widgets.tape import FillTape  # noqa: E402
 
 SIZE = (160, 50)
@@ -139,6 +142,93 @@ async def bench_stream(lines_per_s: int, seconds: float, tick: float) -> dict:
         }
 
 
+class BlotterHost(App):
+    def compose(self) -> ComposeResult:
+        yield Blotter(NAMES)
+
+
+async def bench_blotter(orders: int = 2_000, fills_per_s: int = 5_000,
+                        seconds: float = 3.0) -> dict:
+    """A day's blotter of ``orders`` rows taking fills on 200 of them at ``fills_per_s``."""
+    flush_ms: list[float] = []
+    original_flush = Blotter.flush
+
+    def timed_flush(self, force: bool = False) -> bool:
+        t = time.perf_counter()
+        wrote = original_flush(self, force)
+        if wrote:
+            flush_ms.append((time.perf_counter() - t) * 1000)
+        return wrote
+
+    Blotter.flush = timed_flush                 # before mount: the frame timer binds it
+    try:
+        return await _bench_blotter(orders, fills_per_s, seconds, flush_ms)
+    finally:
+        Blotter.flush = original_flush
+
+
+async def _bench_blotter(orders: int, fills_per_s: int, seconds: float,
+                         flush_ms: list[float]) -> dict:
+    app = BlotterHost()
+    async with app.run_test(size=SIZE) as pilot:
+        blotter = app.query_one(Blotter)
+        book = [Order(f"L{o:05d}", ACCOUNT, "005930" if o & 1 else "000660",
+                      Side.BUY if o & 1 else Side.SELL, 100_000, 71_000, status=OrderStatus.NEW,
+                      order_no=f"{o:010d}", created_at=T0, updated_at=T0)
+                for o in range(orders)]
+        started = time.perf_counter()
+        blotter.apply(OrderUpdated(o, created=True) for o in book)
+        while blotter.loading_rows or blotter.row_count < orders:
+            await pilot.pause(0.02)
+        load_s = time.perf_counter() - started
+        load_frames_max = max(flush_ms, default=0)
+        flush_ms.clear()
+        started = time.perf_counter()
+        blotter.set_filter("working", Side.BUY)
+        while blotter.loading_rows:
+            await pilot.pause(0.02)
+        rebuild_s = time.perf_counter() - started
+        rebuild_frame_max = max(flush_ms, default=0)
+        blotter.set_filter()
+        while blotter.loading_rows:
+            await pilot.pause(0.02)
+        flush_ms.clear()
+        writes0, cpu0, wall0 = blotter.writes, time.process_time(), time.perf_counter()
+        sent, worst_lag = 0, 0.0
+        while (now := time.perf_counter()) - wall0 < seconds:
+            due = round((now - wall0) * fills_per_s) - sent
+            events = []
+            for i in range(sent, sent + due):
+                o = i % 200
+                order = book[o] = replace(book[o], filled_qty=book[o].filled_qty + 1,
+                                          filled_amount=book[o].filled_amount + 71_000,
+                                          status=OrderStatus.PARTIALLY_FILLED)
+                events.append(OrderUpdated(order))
+            blotter.apply(events)
+            sent += due
+            before = time.perf_counter()
+            await asyncio.sleep(0.01)
+            worst_lag = max(worst_lag, time.perf_counter() - before - 0.01)
+        wall = time.perf_counter() - wall0
+        await pilot.pause(0.15)
+        cpu = time.process_time() - cpu0
+        assert str(blotter.get_cell("L00000", "filled")) == f"{book[0].filled_qty:,}"
+        return {
+            "rows": orders,
+            "load_s": round(load_s, 2),
+            "load_worst_frame_ms": round(load_frames_max, 1),
+            "filter_rebuild_s": round(rebuild_s, 2),
+            "filter_rebuild_worst_frame_ms": round(rebuild_frame_max, 1),
+            "fills_per_s": round(sent / wall),
+            "frames": len(flush_ms),
+            "flush_ms_mean": round(sum(flush_ms) / max(len(flush_ms), 1), 2),
+            "flush_ms_max": round(max(flush_ms, default=0), 2),
+            "cell_writes": blotter.writes - writes0,
+            "cpu_share": round(cpu / wall, 3),
+            "worst_loop_lag_ms": round(worst_lag * 1000, 1),
+        }
+
+
 async def main_async(seconds: float) -> dict:
     out: dict = {}
     out["append_lines_per_s"] = round(bench_append())
@@ -154,6 +244,9 @@ async def main_async(seconds: float) -> dict:
     flood = await bench_stream(30_000 * 15, seconds, 1 / 15)
     out["flood"] = flood
     print(f"flood (30 000 lines a frame tick): {flood}")
+    blotter = await bench_blotter(seconds=seconds)
+    out["blotter"] = blotter
+    print(f"blotter, 2 000 rows, 5 000 fills/s on 200 of them: {blotter}")
     return out
 
 

@@ -192,3 +192,52 @@ def test_limits_must_be_positive():
         Limit(0)
     with pytest.raises(ValueError):
         RateLimiter(Limit(1), margin=-1)
+
+
+async def test_a_slot_counts_from_its_answer_so_transit_time_cannot_crowd_the_window():
+    """With ``slot``, a request that was slow to reach the broker and answer holds its place
+    until one window after its answer; with ``acquire`` it would have left at grant + window."""
+    fake = FakeTime()
+    limiter = RateLimiter(Limit(2, 1.0), margin=0.0, clock=fake.clock, sleep=fake.sleep)
+    arrivals = []
+
+    async def request(transit: float):
+        async with limiter.slot("k"):
+            await fake.sleep(transit)          # on its way; the broker counts it on arrival
+            arrivals.append(fake.now)
+            await fake.sleep(0.01)             # the answer comes back
+
+    await asyncio.gather(request(0.6), request(0.0), request(0.0), request(0.0))
+    arrivals.sort()
+    # Never more than two arrivals within one broker period, however late the first one came.
+    assert max_in_window(arrivals, 1.0) <= 2
+    assert limiter.granted == 4
+
+
+async def test_a_slot_still_out_holds_its_place_and_its_answer_wakes_the_next():
+    fake = FakeTime()
+    limiter = RateLimiter(Limit(1, 1.0), margin=0.0, clock=fake.clock, sleep=fake.sleep)
+    started = []
+
+    async def long_request():
+        async with limiter.slot("k"):
+            await fake.sleep(5.0)
+
+    async def next_request():
+        await limiter.acquire("k")
+        started.append(fake.now)
+
+    first = asyncio.create_task(long_request())
+    await asyncio.sleep(0)
+    await asyncio.gather(first, next_request())
+    assert started == [pytest.approx(1006.0)]    # answered at 1005, one window on
+
+
+async def test_a_failed_request_gives_its_slot_back_after_the_window():
+    fake = FakeTime()
+    limiter = RateLimiter(Limit(1, 1.0), margin=0.0, clock=fake.clock, sleep=fake.sleep)
+    with pytest.raises(RuntimeError):
+        async with limiter.slot("k"):
+            raise RuntimeError("connection reset")
+    await limiter.acquire("k")
+    assert fake.now == pytest.approx(1001.0)

@@ -59,6 +59,7 @@ def test_keywords_after_the_size(ctx):
     assert inserts(complete("b 005930 100 n", 14, ctx)) == ["nxt"]
     assert "mkt" in inserts(complete("b 005930 100 m", 14, ctx))
     assert inserts(complete("b 005930 100 최", 14, ctx)) == ["최유리", "최우선"]
+    assert inserts(complete("b 005930 100 ㅑ", 14, ctx)) == ["ioc"]      # 한글 mode i
     everything = inserts(complete("b 005930 100 ", 13, ctx))
     assert {"mkt", "best", "top", "mid", "cond", "ioc", "fok", "krx", "nxt", "sor", "to"} <= \
         set(everything)
@@ -89,9 +90,27 @@ def test_cancel(ctx):
     assert inserts(complete("c #3 ", 5, ctx)) == []
 
 
+OPEN = [Candidate("#1", "#1 매수 삼성전자 100 @71,000"), Candidate("#2", "#2 매도 카카오 5 @61,200"),
+        Candidate("261204-00007", "261204-00007 매수 카카오 1 @61,000")]
+
+
+def test_open_orders_after_c_and_a(ctx):
+    assert inserts(complete("c ", 2, ctx, orders=OPEN)) == ["all", "#1", "#2", "261204-00007"]
+    assert inserts(complete("a ", 2, ctx, orders=OPEN)) == ["#1", "#2", "261204-00007"]
+    assert inserts(complete("a #", 3, ctx, orders=OPEN)) == ["#1", "#2"]
+    assert inserts(complete("c 카카", 4, ctx, orders=OPEN)) == ["#2", "261204-00007"]
+    assert inserts(complete("c 2612", 6, ctx, orders=OPEN)) == ["261204-00007"]
+    assert inserts(complete("a #1 @", 6, ctx, orders=OPEN))[0] == "@ask"
+
+
 def test_nothing_for_unknown_verbs_and_numbers(ctx):
     assert inserts(complete("x 삼성", 4, ctx)) == []
     assert inserts(complete("b 005930 10", 11, ctx)) == []
+
+
+def test_nothing_for_an_overlong_line(ctx):
+    text = "q " + "삼" * 400
+    assert complete(text, len(text), ctx).candidates == []
 
 
 def test_cursor_is_clamped(ctx):

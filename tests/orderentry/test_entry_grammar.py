@@ -81,6 +81,14 @@ PLACE = [
                                           "Growth")),
     ("b KODEX 삼성그룹 10 @12880", (Side.BUY, "102780", 10, 0, PriceSpec("limit", 12880),
                                  OrderType.LIMIT, TimeInForce.DAY, Venue.KRX, FUND_A, "")),
+    # The keyboard still in 한글 mode: ㅠ=b, ㅡㅏㅅ=mkt, ㅑㅐㅊ=ioc, ㅜㅌㅅ=nxt, 새=to, @ㅁ나=@ask
+    ("ㅠ 005930 5 ㅡㅏㅅ ㅑㅐㅊ ㅜㅌㅅ 새 fundB",
+     (Side.BUY, "005930", 5, 0, PriceSpec("market"), OrderType.MARKET, TimeInForce.IOC,
+      Venue.NXT, FUND_B, "")),
+    ("ㅠㅕㅛ 005930 5 @ㅁ나+1 래ㅏ", (Side.BUY, "005930", 5, 0, PriceSpec("ask", ticks=1),
+                                  OrderType.LIMIT, TimeInForce.FOK, Venue.KRX, FUND_A, "")),
+    ("b 005930 5 @매도호가+2", (Side.BUY, "005930", 5, 0, PriceSpec("ask", ticks=2),
+                             OrderType.LIMIT, TimeInForce.DAY, Venue.KRX, FUND_A, "")),
     ("b KODEX 200 10 @35000", (Side.BUY, "069500", 10, 0, PriceSpec("limit", 35000),
                                OrderType.LIMIT, TimeInForce.DAY, Venue.KRX, FUND_A, "")),
     ("b TIGER 미국나스닥 100 @1", (Side.BUY, "133690", 100, 0, PriceSpec("limit", 1),
@@ -147,10 +155,12 @@ OTHER = [
     ("취소 0000123456", CancelCmd("0000123456")),
     ("ㅊ #12", CancelCmd("#12")),
     ("c all", CancelAllCmd(None)),
+    ("ㅊ 미ㅣ", CancelAllCmd(None)),
     ("c all 삼성전자", CancelAllCmd("005930")),
     ("취소 전체 ㅋㅋㅇ", CancelAllCmd("035720")),
     ("a #3 @71100", AmendCmd("#3", PriceSpec("limit", 71100))),
     ("a #3 @71100 50", AmendCmd("#3", PriceSpec("limit", 71100), 50)),
+    ("ㅁ #3 @ㅠㅑㅇ", AmendCmd("#3", PriceSpec("bid"))),
     ("정정 261204-00001 50주 @ask+1", AmendCmd("261204-00001", PriceSpec("ask", ticks=1), 50)),
     ("q 005930", QuoteCmd),
     ("시세 삼성전자", QuoteCmd),
@@ -293,3 +303,14 @@ def test_help_lines_parse_as_their_examples_say(ctx):
     for *_, example in ENTRIES:
         for line in example.split(" · "):
             assert not isinstance(parse(line, ctx), EntryError), line
+
+
+def test_a_pasted_page_is_refused_at_once(ctx):
+    import time
+    text = "b " + "삼성 " * 2000 + "1 @1"
+    start = time.perf_counter()
+    err = parse(text, ctx)
+    assert time.perf_counter() - start < 0.05
+    assert "너무 깁니다" in err.message and err.start == 300 and err.end == len(text)
+    long_name = "b " + "가 " * 50 + "1 @1"          # under the limit: a bounded number of lookups
+    assert isinstance(parse(long_name, ctx), EntryError)

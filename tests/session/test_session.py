@@ -86,11 +86,11 @@ def test_desk_values_positions_at_the_last_price_and_sums_funds(tmp_path):
 
     from lucy_tui.domain.model import AccountRef, Position
     from lucy_tui.engine import BalanceChanged, PositionChanged
-    from lucy_tui.session.spec import AccountSpec, SessionSpec
+    from lucy_tui.session.spec import FundAccount, SessionSpec
 
     a = AccountRef("kis", "50000001", "01", "A")
     b = AccountRef("ls", "55500001", "", "C")
-    spec = SessionSpec("t", "demo", (), (AccountSpec(a, "알파"), AccountSpec(b, "알파")))
+    spec = SessionSpec("t", "demo", (), (FundAccount(a, "알파"), FundAccount(b, "알파")))
     desk = Desk(spec)
     assert desk.apply(PositionChanged(Position(a, "005930", 10, 700_000)))
     desk.apply(BalanceChanged(a, 1_000_000))

@@ -37,7 +37,8 @@ def row(blotter: Blotter, key: str) -> dict[str, str]:
 def assert_invariant(blotter: Blotter) -> None:
     for key in blotter.shown_keys:
         cells = row(blotter, key)
-        num = {k: int(cells[k].replace(",", "") or 0) for k in ("qty", "filled", "leaves", "closed")}
+        num = {k: int(cells[k].replace(",", "") or 0)
+               for k in ("qty", "filled", "leaves", "closed")}
         assert num["qty"] == num["filled"] + num["leaves"] + num["closed"], (key, cells)
 
 
@@ -132,7 +133,8 @@ async def test_parents_expand_and_collapse_with_their_legs_indented_below():
         await pilot.pause(0.1)
         assert blotter.shown_keys == [before, pid, leg_a, leg_b, after]
         assert row(blotter, pid)["no"].startswith("▾")
-        assert row(blotter, leg_a)["account"] == "└ fundA" and row(blotter, leg_b)["account"] == "└ fundB"
+        assert row(blotter, leg_a)["account"] == "└ fundA"
+        assert row(blotter, leg_b)["account"] == "└ fundB"
         assert blotter.selected_local_id == pid
         assert_invariant(blotter)
         await pilot.press("down", "left")                  # collapse from a leg
@@ -222,3 +224,77 @@ async def test_a_hidden_blotter_is_not_written_to_until_shown():
         blotter.display = True
         await pilot.pause(0.2)
         assert blotter.row_count == 1
+
+
+async def test_a_big_book_is_added_a_chunk_a_frame_and_the_cursor_keeps_its_order():
+    from lucy_tui.ui.widgets.blotter import ROWS_PER_FRAME
+    desk = Desk()
+    app = Host()
+    async with app.run_test(size=(160, 30)) as pilot:
+        blotter = app.query_one(Blotter)
+        ids, events = [], []
+        for i in range(ROWS_PER_FRAME * 2 + 50):
+            lid, evs = desk.place("005930", Side.BUY if i % 2 else Side.SELL, 10, 71_000)
+            ids.append(lid)
+            events += evs
+        blotter.apply(events)
+        assert blotter.flush(force=True)
+        assert blotter.row_count == ROWS_PER_FRAME and blotter.loading_rows == ROWS_PER_FRAME + 50
+        await pilot.pause(0.4)
+        assert blotter.row_count == len(ids) and blotter.loading_rows == 0
+        assert blotter.shown_keys == ids
+        blotter.move_cursor(row=401)
+        await pilot.pause()
+        blotter.set_filter(side=Side.BUY)             # a rebuild, spread over frames
+        await pilot.pause(0.4)
+        assert blotter.shown_keys == ids[1::2] and blotter.selected_key == ids[401]
+
+
+@pytest.mark.parametrize("fast", [True, False])
+async def test_what_is_drawn_follows_the_updates(fast, monkeypatch):
+    # The fast path drops only the changed cells' render caches (DataTable internals); what
+    # the screen shows must be the same as through update_cell.
+    import lucy_tui.ui.widgets.blotter as blotter_module
+    monkeypatch.setattr(blotter_module, "_FAST_CELLS", fast)
+    desk = Desk()
+    app = Host()
+    async with app.run_test(size=(160, 30)) as pilot:
+        blotter = app.query_one(Blotter)
+        ids = []
+        for code in ("005930", "000660", "035720"):
+            lid, events = desk.place(code, Side.BUY, 100, 10_000)
+            blotter.apply(events + desk.ack(lid, f"N{code}"))
+            ids.append(lid)
+        await pilot.pause(0.15)
+
+        def drawn() -> list[str]:
+            return ["".join(s.text for s in blotter.render_line(y)) for y in range(1, 4)]
+
+        before = drawn()
+        blotter.apply(desk.fill(ids[1], 37, 10_000))
+        blotter.flush()
+        after = drawn()
+        assert after[0] == before[0] and after[2] == before[2]
+        assert "37" in after[1] and "63" in after[1] and "부분체결" in after[1]
+        assert "부분체결" not in before[1]
+
+
+async def test_a_parent_row_says_where_its_legs_stand_together():
+    desk = Desk()
+    app = Host()
+    async with app.run_test(size=(160, 30)) as pilot:
+        blotter = app.query_one(Blotter)
+        pid, (a, b), events = desk.parent("split", "005930", Side.BUY, 71_000,
+                                          [(FUND_A, 70), (FUND_B, 30)])
+        blotter.apply(events)
+        await pilot.pause(0.15)
+        assert row(blotter, pid)["status"] == "대기 2계좌"
+        blotter.apply(desk.ack(a, "1") + desk.ack(b, "2") + desk.fill(a, 70, 71_000))
+        await pilot.pause(0.15)
+        cell = blotter.get_cell(pid, "status")
+        assert str(cell) == "진행 2계좌" and str(cell.style) == STATUS_COLOURS["working"]
+        blotter.apply(desk.fill(b, 30, 71_000))
+        await pilot.pause(0.15)
+        cell = blotter.get_cell(pid, "status")
+        assert str(cell) == "체결 2계좌" and str(cell.style) == STATUS_COLOURS["filled"]
+        assert (row(blotter, pid)["filled"], row(blotter, pid)["avg"]) == ("100", "71,000")

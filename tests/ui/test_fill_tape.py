@@ -160,7 +160,8 @@ async def test_cursor_selects_lines_and_pauses_the_tape():
         assert ("follow", False) in app.messages and not tape.following
         await pilot.press("up", "up")
         await pilot.pause()
-        assert app.messages[-1][1].order_no == "0000000097" and tape.selected.order_no == "0000000097"
+        assert app.messages[-1][1].order_no == "0000000097"
+        assert tape.selected.order_no == "0000000097"
         tape.append(fills(50, start=100))
         await pilot.pause(0.2)
         assert tape.selected.order_no == "0000000097"     # the cursor stays on its line
@@ -186,3 +187,17 @@ async def test_a_hidden_tape_is_not_written_to_and_catches_up_when_shown():
         tape.display = True
         await pilot.pause(0.3)
         assert tape.frames == frames + 1 and tape.virtual_size.height == 1_001
+
+
+async def test_a_click_selects_the_line_under_the_mouse():
+    app = Host()
+    async with app.run_test(size=(150, 20)) as pilot:
+        tape = app.query_one(FillTape)
+        tape.append(fills(5))
+        await pilot.pause(0.2)
+        await pilot.click(FillTape, offset=(3, 3))         # row 0 is the header
+        await pilot.pause()
+        assert tape.cursor == 2 and app.messages[-1] == ("selected", tape.entry(2))
+        await pilot.click(FillTape, offset=(3, 0))
+        await pilot.pause()
+        assert tape.cursor == 2

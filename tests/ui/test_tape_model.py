@@ -121,3 +121,13 @@ def test_the_tape_model_runs_without_textual():
             "print(','.join(m for m in sys.modules if m.split('.')[0] == 'textual'))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_an_order_found_by_reconciliation_is_acknowledged_as_external():
+    from lucy_tui.domain import states
+    from lucy_tui.domain.model import Order
+    desk, feed = Desk(), TapeFeed(NAMES)
+    order = Order("20261204-00042", FUND_A, "005930", Side.SELL, 7, 71_000, order_no="555",
+                  external=True, created_at=desk.tick(), updated_at=desk.now)
+    line, = feed.feed(desk.book.add(states.on_accepted(order, "555", desk.now)))
+    assert (line.kind, line.text, line.order_no) == ("ack", "외부주문 접수", "555")

@@ -72,8 +72,8 @@ class KisRest(RestClient):
     async def approval_key(self) -> str:
         body = {"grant_type": "client_credentials", "appkey": self.settings.app_key,
                 "secretkey": self.settings.app_secret}
-        await self.limiter.acquire(self.key)
-        envelope = await self._post_plain(APPROVAL_PATH, body)
+        async with self.limiter.slot(self.key):
+            envelope = await self._post_plain(APPROVAL_PATH, body)
         key = envelope.body.get("approval_key") if envelope.status == 200 else None
         if not key:
             raise AuthError(envelope.msg1 or f"approval key refused (HTTP {envelope.status})",
@@ -112,9 +112,9 @@ class KisRest(RestClient):
         token_retried = False
         while True:
             token = await self.tokens.get(self.issue_token)
-            await self.limiter.acquire(self.key)
-            resp = await self._send(method, url, order=order, params=params, content=content,
-                                    headers=self.headers(tr_id, token.header, tr_cont))
+            async with self.limiter.slot(self.key):
+                resp = await self._send(method, url, order=order, params=params, content=content,
+                                        headers=self.headers(tr_id, token.header, tr_cont))
             envelope = Envelope.of(resp)
             if envelope.ok:
                 return envelope

@@ -123,10 +123,10 @@ class LsRest(RestClient):
         issued_here = False
         while True:
             token = await self.token()
-            await self.limiter.acquire(self.key, tr_cd)
-            resp = await self._send("POST", url, order=order, label=f"{tr_cd}: ",
-                                    content=content.encode("utf-8"),
-                                    headers=self.headers(tr_cd, token, tr_cont, tr_cont_key))
+            async with self.limiter.slot(self.key, tr_cd):
+                resp = await self._send("POST", url, order=order, label=f"{tr_cd}: ",
+                                        content=content.encode("utf-8"),
+                                        headers=self.headers(tr_cd, token, tr_cont, tr_cont_key))
             envelope = Envelope.of(resp)
             if accept(envelope):
                 return envelope

@@ -49,6 +49,40 @@ def demo_choice(app) -> ProfileChoice:
                          "내장 시뮬레이터: KIS 2계좌 + LS 1계좌, 배분계획 core/alpha")
 
 
+def stored_choices(store, secrets, overrides=None) -> list[ProfileChoice]:
+    """One choice per stored profile: the password is checked off the loop (scrypt), a lock-out
+    says how long to wait, and a missing keyring or secret says how to fix it."""
+    from ...profiles.store import LockedOut, WrongPassword
+    from ...secrets import SecretsError
+    from ...profiles.model import ProfileError
+    from ...session.from_profile import session_spec
+
+    def opener(name: str):
+        async def open_profile(password: str):
+            try:
+                profile = await store.averify_password(name, password)
+                return await session_spec(profile, secrets, overrides)
+            except WrongPassword as exc:
+                wait = f" — {exc.wait:.0f}초 대기" if exc.wait else f" — {exc.attempts_left}회 남음"
+                raise LoginRefused(f"비밀번호가 틀렸습니다{wait} ({exc})") from None
+            except LockedOut as exc:
+                raise LoginRefused(f"잠김: {max(1, round(exc.wait))}초 후 다시 ({exc})") from None
+            except (SecretsError, ProfileError) as exc:
+                raise LoginRefused(str(exc)) from None
+
+        return open_profile
+
+    choices = []
+    for profile in store.list():
+        env = "real" if profile.is_real else "mock"
+        funds = sorted({a.fund for a in profile.accounts if a.fund})
+        detail = (f"{len(profile.accounts)} accounts · {', '.join(profile.brokers)}"
+                  + (f" · {', '.join(funds)}" if funds else ""))
+        choices.append(ProfileChoice(profile.name, env, profile.password_hash is not None,
+                                     opener(profile.name), detail))
+    return choices
+
+
 class LoginScreen(Screen):
     BINDINGS = [Binding("escape", "app.quit", "종료 Quit", id="login_quit")]
     DEFAULT_CSS = """

@@ -147,7 +147,7 @@ FIXED_WIDTH = sum(w for *_, w, _r in COLUMNS) + len(COLUMNS) - 1
 
 
 class FillTape(ScrollView, can_focus=True):
-    """The fill tape. Feed it with :meth:`append` (lines from :class:`~lucy_tui.ui.tape_model.TapeFeed`)."""
+    """The fill tape. Feed it lines with :meth:`append` (from ``tape_model.TapeFeed``)."""
 
     DEFAULT_CSS = """
     FillTape {
