@@ -39,6 +39,11 @@ def build_parser() -> argparse.ArgumentParser:
     lookup.add_argument("query", nargs="+", help="what to look for")
     lookup.add_argument("-n", "--limit", type=int, default=20, help="at most this many results")
 
+    from .sources import cli as ipo_cli
+
+    ipo_cli.add_arguments(commands.add_parser(
+        "ipo", help="parse a saved 38.co.kr IPO page and print its records"))
+
     from .profiles import cli as profile_cli
 
     profile = commands.add_parser(
@@ -67,6 +72,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "lookup":
         return _lookup(" ".join(args.query), args.limit)
+    if args.command == "ipo":
+        from .sources import cli as ipo_cli
+
+        return ipo_cli.run(args)
     if args.command == "profile":
         from .profiles import cli as profile_cli
 

@@ -52,6 +52,18 @@ class MarketConfig:
 
 
 @dataclass(frozen=True)
+class ScheduleConfig:
+    #: KST times of the IPO calendar refresh (38.co.kr + KIS), on trading days.
+    ipo_refresh: tuple[time, ...] = (time(7, 30), time(18, 0))
+    #: KST times of the judal theme snapshot (after the close), on trading days.
+    judal_snapshot: tuple[time, ...] = (time(16, 10),)
+    #: KST times of the KIS/LS instrument master refresh (before the open), on trading days.
+    master_refresh: tuple[time, ...] = (time(8, 0),)
+    #: Minutes between checks that renew broker tokens close to expiry.
+    token_check_minutes: int = 10
+
+
+@dataclass(frozen=True)
 class UiConfig:
     #: A Textual theme name (e.g. "textual-dark", "nord", "gruvbox", "textual-light").
     theme: str = "textual-dark"
@@ -67,13 +79,14 @@ class Config:
     demo: DemoConfig = field(default_factory=DemoConfig)
     market: MarketConfig = field(default_factory=MarketConfig)
     ui: UiConfig = field(default_factory=UiConfig)
+    schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
     #: Binding id → keys ("f2" or "f2,ctrl+t"); the ids are listed by the help screen (F1).
     keymap: dict[str, str] = field(default_factory=dict)
     path: Path | None = None
 
 
 SECTIONS: dict[str, type] = {"general": GeneralConfig, "demo": DemoConfig, "market": MarketConfig,
-                             "ui": UiConfig}
+                             "ui": UiConfig, "schedule": ScheduleConfig}
 #: Sections whose keys are the user's own names (checked by whoever knows them: the keymap's ids
 #: by the console, which owns the bindings).
 FREE_SECTIONS = ("keymap",)

@@ -14,13 +14,10 @@ cap in 100-million-won (억원) units, as in the file.
 from __future__ import annotations
 
 import re
-import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from os import PathLike
-from pathlib import Path
 from types import MappingProxyType
 from typing import Literal
 
@@ -399,28 +396,3 @@ def parse_master(data: bytes, market: Market | str,
             out.skipped.append(exc)
     return out
 
-
-_FILE_MARKETS = {"kospi": Market.KOSPI, "kosdaq": Market.KOSDAQ, "konex": Market.KONEX}
-
-
-def parse_master_file(path: str | PathLike[str], market: Market | str | None = None,
-                      errors: Literal["raise", "skip"] = "raise") -> MasterRecords:
-    """Parse a ``*_code.mst`` file, or the ``*_code.mst.zip`` KIS publishes.
-
-    Without ``market`` it is read from the file name (``kosdaq_code.mst`` → KOSDAQ).
-    """
-    path = Path(path)
-    if market is None:
-        stem = path.name.lower().split("_", 1)[0]
-        if stem not in _FILE_MARKETS:
-            raise ValueError(f"{path.name}: cannot tell the market from the name; pass market=")
-        market = _FILE_MARKETS[stem]
-    if path.suffix.lower() == ".zip":
-        with zipfile.ZipFile(path) as archive:
-            members = [n for n in archive.namelist() if n.lower().endswith(".mst")]
-            if len(members) != 1:
-                raise ValueError(f"{path.name}: expected one .mst file inside, found {members}")
-            data = archive.read(members[0])
-    else:
-        data = path.read_bytes()
-    return parse_master(data, market, errors)

@@ -73,6 +73,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="no synthetic trading: only your own orders move prices")
     parser.add_argument("--market-interval", type=float, default=0.5, metavar="SECONDS",
                         help="seconds between synthetic market steps (default 0.5)")
+    parser.add_argument("--pages", action="store_true",
+                        help="also serve demo 38.co.kr and judal.co.kr pages (urls.pages)")
 
 
 async def run(args: argparse.Namespace) -> int:
@@ -81,7 +83,8 @@ async def run(args: argparse.Namespace) -> int:
     server = SimServer(host=args.host, kis_port=args.kis_port,
                        ls_port=getattr(args, "ls_port", 0), seed=args.seed,
                        session=args.session, market=not args.no_market,
-                       market_interval=getattr(args, "market_interval", 0.5))
+                       market_interval=getattr(args, "market_interval", 0.5),
+                       pages=getattr(args, "pages", False))
     try:
         await server.start()
     except OSError as exc:

@@ -57,7 +57,7 @@ class SimServer:
                  ls_options: LsOptions | None = None,
                  instruments: Any = None,
                  holdings: tuple[tuple[str, int], ...] | None = DEMO_HOLDINGS,
-                 cash: int = DEMO_CASH):
+                 cash: int = DEMO_CASH, pages: bool = False):
         self.host = host
         self.seed = seed
         self.clock: Clock = clock or SystemClock()
@@ -84,6 +84,8 @@ class SimServer:
         self._runners: list[web.AppRunner] = []
         self._market_task: asyncio.Task | None = None
         self.urls: dict[str, dict[str, str]] = {}
+        self._pages_on = pages
+        self.pages: Any = None   # sim/pages.PagesFront: 38.co.kr and judal, when pages=True
 
     # ------------------------------------------------------------ lifecycle
 
@@ -116,6 +118,11 @@ class SimServer:
         # LS clients take the full realtime URL (…:9443/websocket), so that is what "ws" holds.
         self.urls["ls"] = {"rest": base, "ws": f"ws://{self._url_host()}:{port}{LS_WS_PATHS[0]}",
                            "faults": base + FAULTS_PATH}
+        if self._pages_on:
+            from .pages import PagesFront
+
+            self.pages = PagesFront(self.clock)
+            self.urls["pages"] = await self.pages.start(self.host)
         if self.market_on:
             from .market import SyntheticMarket
 
@@ -152,6 +159,8 @@ class SimServer:
         for runner in reversed(self._runners):
             await runner.cleanup()
         self._runners.clear()
+        if self.pages is not None:
+            await self.pages.stop()
 
     def _url_host(self) -> str:
         return "127.0.0.1" if self.host in ("", "0.0.0.0") else self.host

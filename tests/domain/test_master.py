@@ -17,9 +17,9 @@ from lucy_tui.domain.master import (
     RECORD_BYTES,
     MasterFormatError,
     parse_master,
-    parse_master_file,
 )
 from lucy_tui.domain.model import InstrumentKind, Market
+from lucy_tui.sources.master import parse_master_file
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "master"
 KOSPI_2026 = FIXTURES / "kospi_code_2026-09.mst"

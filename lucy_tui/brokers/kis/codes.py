@@ -40,6 +40,7 @@ P_ASKING = "/uapi/domestic-stock/v1/quotations/inquire-asking-price-exp-ccn"
 P_STOCK_INFO = "/uapi/domestic-stock/v1/quotations/search-stock-info"
 P_SEARCH_INFO = "/uapi/domestic-stock/v1/quotations/search-info"
 P_HOLIDAY = "/uapi/domestic-stock/v1/quotations/chk-holiday"
+P_PUB_OFFER = "/uapi/domestic-stock/v1/ksdinfo/pub-offer"   # 공모주청약일정, real only (sources.md §5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +79,7 @@ TRS: dict[str, tuple[TrSpec, ...]] = {
     P_STOCK_INFO: (TrSpec("stock_info", ("CTPF1002R",)),),
     P_SEARCH_INFO: (TrSpec("search_info", ("CTPF1604R",)),),
     P_HOLIDAY: (TrSpec("holiday", ("CTCA0903R",)),),
+    P_PUB_OFFER: (TrSpec("pub_offer", ("HHKDB669108C0",)),),
 }
 
 ORDER_PATHS = frozenset({P_ORDER_CASH, P_ORDER_RVSECNCL})

@@ -23,6 +23,7 @@ PRICE, STOCK_INFO = "price", "stock_info"
 _PATHS = {BUY: codes.P_ORDER_CASH, SELL: codes.P_ORDER_CASH, RVSECNCL: codes.P_ORDER_RVSECNCL,
           DAILY_CCLD: codes.P_DAILY_CCLD, BALANCE: codes.P_BALANCE,
           PSBL_ORDER: codes.P_PSBL_ORDER, PRICE: codes.P_PRICE, STOCK_INFO: codes.P_STOCK_INFO}
+_PATHS["pub_offer"] = codes.P_PUB_OFFER   # brokers/kis/pub_offer.py
 
 
 def _current_ids(domain: Domain) -> dict[str, str]:
