@@ -32,7 +32,7 @@ def make_sim(config: Config):
     from ..sim.server import SimServer
 
     demo = config.demo
-    return SimServer(seed=demo.seed, session=demo.session, market=True,
+    return SimServer(seed=demo.seed, session=demo.session, market=True, pages=True,
                      market_interval=demo.market_interval,
                      kis_options=KisOptions(rate_limits={Domain.MOCK: KIS_DEMO_RATE,
                                                          Domain.REAL: KIS_DEMO_RATE}))

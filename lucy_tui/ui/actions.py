@@ -36,6 +36,7 @@ APP_ACTIONS: tuple[Action, ...] = (
            priority=True),
     Action("screen_history", "f5", "app.show_screen('history')", "내역 History", "화면",
            priority=True),
+    Action("goto", "f12", "app.goto", "이동 Go to…", "화면", priority=True),
     Action("command_palette", "ctrl+p", "app.command_palette", "명령 팔레트 Palette", "일반",
            show=False),
     Action("quit", "ctrl+q", "app.quit", "종료 Quit", "일반", priority=True),

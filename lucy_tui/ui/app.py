@@ -37,6 +37,35 @@ SCREENS: dict[str, tuple[str, str]] = {
 MODAL_SCREENS = {"help": ("help", "HelpScreen")}
 
 
+def _pushed(app, name: str) -> Screen | None:
+    """Screens that open over the current one and close with Esc; None when unavailable."""
+    if name == "users":
+        from ..profiles.store import ProfileStore
+        from ..secrets import Secrets
+        from .screens.users import UsersScreen
+
+        return UsersScreen(ProfileStore(), Secrets(app.config.general.secrets))
+    sources = app.sources
+    if sources is None:
+        return None
+    if name == "ipo":
+        from .screens.ipo import IpoScreen
+
+        return IpoScreen(sources.ipo_store, clock=app.clock, refresh=sources.refresh_ipo)
+    if name == "themes":
+        from .screens.themes import ThemesScreen
+
+        return ThemesScreen(sources.theme_store)
+    if name == "scheduler":
+        from .screens.scheduler import SchedulerScreen
+
+        return SchedulerScreen(sources.registry)
+    return None
+
+
+PUSHED_SCREENS = ("ipo", "themes", "scheduler", "users")
+
+
 class LucyApp(App):
     TITLE = "Lucy"
     CSS_PATH = "lucy.tcss"
@@ -61,6 +90,7 @@ class LucyApp(App):
         self.session = None
         self.desk = None
         self.spec = None
+        self.sources = None
         self._inbox: list = []
         self._ticks: dict[str, Any] = {}
         self._current = "login"
@@ -116,6 +146,32 @@ class LucyApp(App):
         # prices come from a second round of inquiries that must not hold up the first order.
         self.run_intent(self.desk.refresh(self.session.engine, self.clock.now()),
                         self._refreshed, "잔고 조회")
+        self._start_sources()
+
+    def _start_sources(self) -> None:
+        """IPO calendar, theme snapshots and the scheduled jobs (token refresh among them);
+        in demo mode they read the simulator's copies of the sites."""
+        from ..sources.bundle import build
+        from ..sources.token_refresh import token_job
+
+        engine = self.session.engine
+        pages = self.sim.urls.get("pages") if self.sim is not None else None
+        directory = self.spec.journal_dir.parent / "sources" if self.demo else None
+        try:
+            self.sources = build(self.config.schedule, pages=pages, directory=directory,
+                                 clock=self.clock,
+                                 token_refresh=token_job(lambda: engine.brokers.values(),
+                                                         clock=self.clock))
+            self.sources.registry.start()
+        except Exception as exc:     # the console works without them; say why they are off
+            log.exception("sources")
+            self.notify(f"공모주·테마 일정 시작 실패: {exc}", severity="warning")
+            self.sources = None
+            return
+        if pages:
+            # The demo sites are local and instant: fill the screens now, not at 07:30.
+            self.run_intent(self.sources.refresh_ipo(), None, "공모주 일정")
+            self.run_intent(self.sources.refresh_themes(), None, "테마")
 
     def _refreshed(self, problems) -> None:
         for problem in problems:
@@ -125,6 +181,8 @@ class LucyApp(App):
             accounts.redraw()
 
     async def on_unmount(self) -> None:
+        if self.sources is not None:
+            await self.sources.aclose()
         if self.session is not None:
             await self.session.close()
         if self.sim is not None:
@@ -166,7 +224,30 @@ class LucyApp(App):
 
     # ------------------------------------------------------------ screens
 
+    def action_goto(self) -> None:
+        from .screens.goto import GotoScreen
+
+        if self.session is None:
+            self.bell()
+            return
+        available = {*SCREENS, *MODAL_SCREENS, "users"}
+        if self.sources is not None:
+            available |= {"ipo", "themes", "scheduler"}
+        self.push_screen(GotoScreen(available),
+                         lambda name: name and self.call_later(self.action_show_screen, name))
+
     def action_show_screen(self, name: str) -> None:
+        if name in PUSHED_SCREENS:
+            if self.session is None and name != "users":
+                self.bell()
+                return
+            screen = _pushed(self, name)
+            if screen is None:
+                self.notify(f"'{name}' 화면을 열 수 없습니다 (일정 작업이 꺼져 있음)", severity="warning")
+                return
+            self.push_screen(screen)
+            screen.call_after_refresh(lambda: screen.mount(HeaderBar(), before=0))
+            return
         if name in MODAL_SCREENS:
             if type(self.screen).__name__ != MODAL_SCREENS[name][1]:
                 self.push_screen(_load(MODAL_SCREENS[name]))
@@ -174,12 +255,25 @@ class LucyApp(App):
         if self.session is None or name not in SCREENS:
             self.bell()
             return
-        while len(self.screen_stack) > 2 and self.screen.is_modal:
-            self.pop_screen()
+        while len(self.screen_stack) > 2:
+            self.pop_screen()         # modal and pushed screens close on the way
         if self._current != name:
             self._current = name
             self.switch_screen(name)
         self.draw_header()
+
+    def on_lookup_symbol(self, message) -> None:
+        """A screen showed a symbol the user wants looked up: the trade screen's quote."""
+        if self.session is None:
+            return
+        self.action_show_screen("trade")
+        self.get_screen("trade").entry.show_quote(message.code)
+
+    def on_prefill_order(self, message) -> None:
+        if self.session is None:
+            return
+        self.action_show_screen("trade")
+        self.get_screen("trade").entry.open_ticket("buy", code=message.code, price=message.price)
 
     def get_system_commands(self, screen: Screen):
         yield from super().get_system_commands(screen)

@@ -35,7 +35,7 @@ class StillClock:
 
 def sim_factory(clock, market: bool = False):
     def make():
-        return SimServer(seed=11, market=market, clock=clock, session="always",
+        return SimServer(seed=11, market=market, clock=clock, session="always", pages=True,
                          kis_options=KisOptions(rate_limits={Domain.MOCK: 50, Domain.REAL: 50}))
 
     return make

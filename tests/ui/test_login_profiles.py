@@ -64,8 +64,8 @@ async def test_password_then_connect_with_keyring_secrets(sim, tmp_path):
             password.value = "s3cret"
             await pilot.press("enter")
             await until(pilot, lambda: type(app.screen).__name__ == "TradeScreen", 20)
-            header = str(app.screen.query_one("HeaderBar").render())
-            assert "MOCK" in header and "desk" in header
+            await until(pilot, lambda: "MOCK" in str(app.screen.query_one("HeaderBar").render()))
+            assert "desk" in str(app.screen.query_one("HeaderBar").render())
             assert set(app.session.engine.brokers) == {"kis", "ls"}
             await type_line(pilot, "b 005930 10 @269000 to plan:core")
             engine = app.session.engine

@@ -275,11 +275,11 @@ class EntryDesk:
 
     # ------------------------------------------------------------ ticket and export
 
-    def open_ticket(self, side: str, code: str | None = None) -> None:
+    def open_ticket(self, side: str, code: str | None = None, price: int | None = None) -> None:
         from .ticket import OrderTicket
 
         code = code or self._quote_code or "005930"
-        self.app.push_screen(OrderTicket(self, side, code))
+        self.app.push_screen(OrderTicket(self, side, code, price))
 
     def export(self) -> None:
         from ...session.exports import export_day

@@ -52,9 +52,9 @@ class OrderTicket(ModalScreen):
     OrderTicket #ticket-title { text-style: bold; }
     """
 
-    def __init__(self, entry, side: str, code: str):
+    def __init__(self, entry, side: str, code: str, price: int | None = None):
         super().__init__()
-        self.entry, self.side, self.code = entry, side, code
+        self.entry, self.side, self.code, self.price = entry, side, code, price
         self.quote = None
         self._armed = ""
 
@@ -75,7 +75,7 @@ class OrderTicket(ModalScreen):
                     yield Label("계좌/배분 Route")
                     yield Select(routes, value=default, allow_blank=False, id="route")
                     yield Label("가격 Price (↑↓ 1틱)")
-                    yield PriceInput(id="price")
+                    yield PriceInput(str(self.price) if self.price else "", id="price")
                     yield Label("수량 Qty (주) 또는 금액 ₩")
                     yield Input(placeholder="100 또는 ₩10,000,000", id="qty")
                     with Horizontal():

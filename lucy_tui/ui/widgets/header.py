@@ -18,6 +18,11 @@ STATE_STYLE = {Connection.LIVE: ("●", "#5fd75f"), Connection.CONNECTING: ("◌
 class HeaderBar(Static):
     DEFAULT_CSS = "HeaderBar { height: 1; background: $panel; padding: 0 1; }"
 
+    def on_mount(self) -> None:
+        draw = getattr(self.app, "draw_header", None)
+        if draw is not None:
+            self.call_after_refresh(draw)
+
     def draw(self, *, environment: str, profile: str, session: str, now,
              brokers: dict[str, Connection | None], screen: str) -> None:
         parts: list = [("LUCY ", "bold"),
