@@ -13,6 +13,7 @@ from ...domain.model import OrderType, TimeInForce, Venue
 from . import codes
 from .codes import Domain
 from .codes import DEFAULT_LIMITS
+from .research_codes import RESEARCH_PATHS
 from ..base import Capabilities
 
 # Functions of the client, named as the simulator's tr table names them.
@@ -23,6 +24,7 @@ PRICE, STOCK_INFO = "price", "stock_info"
 _PATHS = {BUY: codes.P_ORDER_CASH, SELL: codes.P_ORDER_CASH, RVSECNCL: codes.P_ORDER_RVSECNCL,
           DAILY_CCLD: codes.P_DAILY_CCLD, BALANCE: codes.P_BALANCE,
           PSBL_ORDER: codes.P_PSBL_ORDER, PRICE: codes.P_PRICE, STOCK_INFO: codes.P_STOCK_INFO}
+_PATHS.update(RESEARCH_PATHS)   # chart, finance, investor flow, opinions, REST order book
 
 
 def _current_ids(domain: Domain) -> dict[str, str]:

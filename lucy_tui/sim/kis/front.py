@@ -23,6 +23,7 @@ from .inquiries import KisInquiries
 from .limits import SlidingWindow
 from .orders import KisOrders
 from .quotes import KisQuotes
+from .research import KisResearch
 from .realtime import RealtimeHub
 from .rest import KisRest
 
@@ -76,6 +77,7 @@ class KisFront(ExchangeLookups):
         KisOrders(self).install(self.rest)
         KisInquiries(self).install(self.rest)
         KisQuotes(self).install(self.rest)
+        KisResearch(self).install(self.rest)
         self.realtime = RealtimeHub(self, rng=random.Random(f"kis-ws:{seed}"))
         back_office.add_listener(self._on_notice)
         exchange.add_listener(self._on_exchange)
