@@ -9,27 +9,18 @@ import httpx
 import pytest
 
 from lucy_tui.brokers.base import NotSupported
-from lucy_tui.brokers.kis import KisBroker, KisSettings
 from lucy_tui.brokers.kis.codes import Domain
 from lucy_tui.clock import KST, ManualClock
 from lucy_tui.domain.research import ChartPeriod, RatioGroup, Statement, range_52w
 from lucy_tui.sim.kis.front import KisOptions
 from lucy_tui.sim.server import SimServer
 
+from support.market import research_broker
+
 from datetime import datetime
 
 START = datetime(2026, 11, 24, 10, 0, tzinfo=KST)
 CODE = "005930"
-
-
-def research_broker(server: SimServer, tmp_path, domain: str = "real") -> KisBroker:
-    cred = server.credentials["kis"][domain]
-    settings = KisSettings(
-        app_key=cred["app_key"], app_secret=cred["app_secret"], hts_id=cred["hts_id"],
-        accounts=(KisSettings.make_account(cred["accounts"][0], label="a"),), env=domain,
-        rest_url=server.urls["kis"]["rest"], ws_url=server.urls["kis"]["ws"] + "/tryitout",
-        token_dir=tmp_path / f"tokens-{domain}", rate_limit=50, allow_real=domain == "real")
-    return KisBroker(settings, clock=server.clock, http=httpx.AsyncClient(timeout=5.0))
 
 
 @pytest.fixture
