@@ -1,7 +1,7 @@
 """Synthetic, internally consistent financial statements for the shipped instruments.
 
 Per company (seeded by code) a revenue level is set from today's market value (a price-to-sales
-multiple between 0.6 and 3), then grown year by year; every other line follows from revenue
+multiple between 1 and 4), then grown year by year; every other line follows from revenue
 through margins and balance-sheet proportions, so totals add up (assets = current + fixed,
 equity = assets − liabilities, operating profit = gross profit − SG&A …) and every ratio is
 computed from the statements, not drawn separately. Amounts are in 억원 (10^8 won), the unit
@@ -74,7 +74,7 @@ class Fundamentals:
         rng = random.Random(f"fundamentals:{self.seed}:{code}")
         shares = listed_shares(code)
         market_value = price * shares / EOK                      # 억원
-        revenue = market_value / rng.uniform(0.6, 3.0)
+        revenue = market_value / rng.uniform(1.0, 4.0)
         gross_margin = rng.uniform(0.18, 0.45)
         sga_share = rng.uniform(0.45, 0.8)                       # of gross profit
         assets_to_sales = rng.uniform(0.9, 1.8)
@@ -82,7 +82,7 @@ class Fundamentals:
         current_share = rng.uniform(0.35, 0.6)
         capital = max(1.0, shares * 100 / EOK)                   # 100-won par, in 억원
         years: dict[int, tuple[dict, dict]] = {}
-        rev = revenue / (1.06 ** 9)
+        rev = revenue / (1.06 ** 10)     # about ``revenue`` by the latest year
         for year in range(this_year - 10, this_year + 1):
             growth = rng.gauss(0.06, 0.09)
             rev = max(revenue * 0.2, rev * (1 + growth))

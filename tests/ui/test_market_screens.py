@@ -217,8 +217,10 @@ async def test_watchlist_says_when_the_subscription_limit_forces_rest(sim, tmp_p
             assert "실시간 40/40" in text_of(line) and "한도" in text_of(line)
             await until(pilot, lambda: all(q.last for q in feed.quotes.values()), timeout=15)
             table = screen.query_one("#wl-table", DataTable)
-            assert str(table.get_row(codes[-1])[-1]) == "REST"
-            assert str(table.get_row(codes[0])[-1]) == "실시간"
+            await until(pilot, lambda: str(table.get_row(codes[-1])[-1]) == "REST")
+            await until(pilot, lambda: str(table.get_row(codes[0])[-1]) == "실시간")
+            await until(pilot, lambda: str(table.get_row(codes[-1])[2]) ==
+                        f"{feed.quotes[codes[-1]].last:,}")      # a polled row has its price
     finally:
         await feed.stop()
         await broker.close()

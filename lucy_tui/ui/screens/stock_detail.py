@@ -128,13 +128,20 @@ class StockDetailScreen(Screen):
 
     # ------------------------------------------------------------------ loading
 
+    def _live(self) -> bool:
+        """Still on the app with its widgets: answers can arrive after the screen closed."""
+        return self.is_attached and bool(self.query("#sd-header"))
+
     @work(group="sd-quote")
     async def _load_quote(self) -> None:
         try:
             self.quote = await self.research.quote(self.code)
         except BrokerError as exc:
-            self.query_one("#sd-header", Static).update(_error_text(exc))
+            if self._live():
+                self.query_one("#sd-header", Static).update(_error_text(exc))
             return
+        if not self._live():
+            return      # the screen was closed while the answer was on its way
         if self.quote.last and not self.intraday:
             self.intraday = [p for p in (self.quote.open, self.quote.last) if p]
         self._draw_header()
@@ -145,7 +152,10 @@ class StockDetailScreen(Screen):
         try:
             candles = await self.research.period_chart(self.code, period, count=120)
         except BrokerError as exc:
-            self.query_one("#sd-chart-title", Static).update(_error_text(exc))
+            if self._live():
+                self.query_one("#sd-chart-title", Static).update(_error_text(exc))
+            return
+        if not self._live():
             return
         self.candles[period] = candles
         if period is ChartPeriod.DAY:
@@ -163,6 +173,8 @@ class StockDetailScreen(Screen):
             year = await self.research.period_chart(self.code, ChartPeriod.DAY, count=250)
         except BrokerError:
             return
+        if not self._live():
+            return
         self.daily = year
         self._draw_header()
 
@@ -178,8 +190,12 @@ class StockDetailScreen(Screen):
             else:
                 rows = await self.research.ratios(self.code, view, quarterly=self.quarterly)
         except BrokerError as exc:
-            table.clear(columns=True)
-            title.update(Text.assemble((f"{view.korean} ({span})  ", "bold"), _error_text(exc)))
+            if self._live():
+                table.clear(columns=True)
+                title.update(Text.assemble((f"{view.korean} ({span})  ", "bold"),
+                                           _error_text(exc)))
+            return
+        if not self._live():
             return
         unit = "억원" if isinstance(view, Statement) else "% (EPS·BPS·주당매출액: 원)"
         title.update(Text.assemble((f"{view.korean} ({span})", "bold"),
@@ -221,7 +237,10 @@ class StockDetailScreen(Screen):
         try:
             flows = await self.research.investor_flow(self.code)
         except BrokerError as exc:
-            table.add_row(_error_text(exc), "", "", "", "", "", "", "")
+            if self._live():
+                table.add_row(_error_text(exc), "", "", "", "", "", "", "")
+            return
+        if not self._live():
             return
 
         def net(n: int) -> Text:
@@ -247,7 +266,10 @@ class StockDetailScreen(Screen):
         try:
             opinions = await self.research.opinions(self.code)
         except BrokerError as exc:
-            table.add_row(_error_text(exc), "", "", "", "", "")
+            if self._live():
+                table.add_row(_error_text(exc), "", "", "", "", "")
+            return
+        if not self._live():
             return
         self.opinions = opinions
         for i, op in enumerate(opinions):
@@ -270,7 +292,10 @@ class StockDetailScreen(Screen):
         try:
             bids, asks = await self.research.order_book(self.code)
         except BrokerError as exc:
-            self.query_one("#sd-book", Static).update(_error_text(exc))
+            if self._live():
+                self.query_one("#sd-book", Static).update(_error_text(exc))
+            return
+        if not self._live():
             return
         base = self.quote.base if self.quote else 0
         grid = Table.grid(expand=True)
@@ -316,6 +341,8 @@ class StockDetailScreen(Screen):
     # ------------------------------------------------------------------ drawing
 
     def _draw_header(self) -> None:
+        if not self._live():
+            return
         inst, q = self.instrument, self.quote
         name = inst.name if inst else self.code
         market = inst.market.value if inst else ""

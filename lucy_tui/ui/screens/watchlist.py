@@ -35,7 +35,7 @@ NEAR_BAND = 5        # percent: show the distance to a daily limit when closer t
 COLUMNS = (("code", "코드", 6), ("name", "종목명", 14), ("last", "현재가", 9),
            ("change", "대비", 8), ("rate", "등락률", 7), ("volume", "거래량", 11),
            ("band", "상하한", 9), ("buy", "매수기준", 9), ("sell", "매도기준", 9),
-           ("tags", "태그", 12), ("src", "시세", 4))
+           ("tags", "태그", 14), ("src", "시세", 6))
 
 PROMPTS = {
     "add": "추가: 종목코드, 이름 또는 초성 (Enter)",
@@ -164,7 +164,9 @@ class WatchlistScreen(Screen):
     @work(exclusive=True, group="wl-feed")
     async def _set_codes(self, codes: list[str]) -> None:
         await self.feed.set_codes(codes)
-        self._draw_feed()
+        if self.is_attached:
+            self._dirty.update(codes)        # sources (실시간/REST) may have changed
+            self._draw_feed()
 
     def _on_quote(self, q: WatchQuote) -> None:
         for alert in self.watcher.on_price(q.code, q.last, q.time):
