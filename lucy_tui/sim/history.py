@@ -105,7 +105,7 @@ class PriceHistory:
             r = max(-0.25, min(0.25, returns[i]))
             prev = max(1, int(closes[i] / math.exp(r)))
             closes[i - 1] = max(1, krx.round_to_tick(prev, kind, market))
-        unit = max(1_000, 2_000_000_000 // max(inst.base_price, 1))   # ~2bn won a day
+        unit = max(1_000, listed_shares(inst.code) * 3 // 1_000)   # ~0.3 % of shares a day
         candles: list[Candle] = []
         prev_close = closes[0]
         for i, (day, close) in enumerate(zip(days, closes)):

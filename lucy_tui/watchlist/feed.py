@@ -52,7 +52,8 @@ class FeedPlan:
     def describe(self) -> str:
         text = f"실시간 {len(self.realtime)}/{self.limit}"
         if self.polled:
-            text += (f" · REST 순환 {len(self.polled)}종목 (종목당 {round(self.cycle, 1):g}초)"
+            every = "1초 미만" if self.cycle < 1 else f"{round(self.cycle, 1):g}초"
+            text += (f" · REST 순환 {len(self.polled)}종목 (종목당 {every})"
                      f" — {self.broker} 실시간 구독 한도 {self.limit}종목 초과")
         if self.refused:
             text += f" · 구독 거부 {len(self.refused)}종목 REST 전환"

@@ -363,7 +363,8 @@ class StockDetailScreen(Screen):
                               ("   호가단위 ", "dim"), f"{tick:,}")
         line3 = Text.assemble(("상한 ", "dim"), (f"{q.upper_limit:,}", RISE),
                               ("  하한 ", "dim"), (f"{q.lower_limit:,}", FALL),
-                              ("  시/고/저 ", "dim"), f"{q.open:,}/{q.high:,}/{q.low:,}")
+                              ("  시/고/저 ", "dim"),
+                              f"{q.open:,}/{q.high:,}/{q.low:,}" if q.volume else "-/-/-")
         year = range_52w(self.daily, self.daily[-1].day) if self.daily else None
         if year is not None:
             line3.append_text(Text.assemble(("  52주 ", "dim"), (f"{year[0]:,}", FALL), " ~ ",

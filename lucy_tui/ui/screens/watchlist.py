@@ -32,10 +32,10 @@ FRAME = 0.2
 TAPE_LINES = 6
 NEAR_BAND = 5        # percent: show the distance to a daily limit when closer than this
 
-COLUMNS = (("code", "코드", 6), ("name", "종목명", 14), ("last", "현재가", 9),
-           ("change", "대비", 8), ("rate", "등락률", 7), ("volume", "거래량", 11),
-           ("band", "상하한", 9), ("buy", "매수기준", 9), ("sell", "매도기준", 9),
-           ("tags", "태그", 14), ("src", "시세", 6))
+COLUMNS = (("code", "코드", 6), ("name", "종목명", 12), ("last", "현재가", 9),
+           ("change", "대비", 8), ("rate", "등락률", 7), ("volume", "거래량", 10),
+           ("band", "상하한", 8), ("buy", "매수기준", 9), ("sell", "매도기준", 9),
+           ("tags", "태그", 10), ("src", "시세", 6))
 
 PROMPTS = {
     "add": "추가: 종목코드, 이름 또는 초성 (Enter)",
