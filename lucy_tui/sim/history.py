@@ -56,6 +56,7 @@ class PriceHistory:
         self.days = days
         self.daily_vol = daily_vol
         self._past: dict[str, tuple[tuple[date, int], list[Candle]]] = {}
+        self._days: tuple[date, list[date]] | None = None
 
     # ------------------------------------------------------------------ prices
 
@@ -81,6 +82,8 @@ class PriceHistory:
         return candles
 
     def _days_before(self, today: date) -> list[date]:
+        if self._days is not None and self._days[0] == today:
+            return self._days[1]
         cal = self.exchange.calendar
         out: list[date] = []
         day = today
@@ -88,6 +91,7 @@ class PriceHistory:
             day = cal.previous_trading_day(day)
             out.append(day)
         out.reverse()
+        self._days = (today, out)      # the same trading days serve every symbol
         return out
 
     def _draw(self, inst: Instrument, today: date) -> list[Candle]:
