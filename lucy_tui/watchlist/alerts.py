@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from collections.abc import Iterable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from ..domain import krx
-from .model import Entry
+
+if TYPE_CHECKING:
+    from .model import Entry
 
 
 class AlertKind(enum.Enum):
@@ -48,7 +52,7 @@ class AlertWatcher:
         self._levels: dict[str, dict[AlertKind, int]] = {}
         self._armed: dict[tuple[str, AlertKind], bool | None] = {}   # None: not seen a price yet
 
-    def watch(self, entries) -> None:
+    def watch(self, entries: Iterable[Entry]) -> None:
         """Follow these entries' levels; a changed or new level starts unarmed-until-seen."""
         wanted: dict[str, dict[AlertKind, int]] = {}
         for e in entries:
@@ -95,5 +99,3 @@ class AlertWatcher:
             return price >= krx.tick_up(krx.round_to_tick(level, up=True), n=self.rearm_ticks)
         return price <= krx.tick_down(krx.round_to_tick(level), n=self.rearm_ticks)
 
-
-__all__ = ["Alert", "AlertKind", "AlertWatcher", "Entry"]

@@ -71,6 +71,11 @@ async def test_weekly_and_monthly_candles(real):
     weeks = await real.period_chart(CODE, ChartPeriod.WEEK, count=20)
     months = await real.period_chart(CODE, ChartPeriod.MONTH, count=12)
     assert len(weeks) == 20 and len(months) == 12
+    # Across pages (100 weeks each) no week comes back twice as a partial candle.
+    long = await real.period_chart(CODE, ChartPeriod.WEEK, count=140)
+    assert len(long) == 140
+    iso = [c.day.isocalendar()[:2] for c in long]
+    assert len(set(iso)) == len(iso)
     assert [(m.day.year, m.day.month) for m in months][-1] == (2026, 11)
     for c in weeks + months:
         assert c.low <= c.open <= c.high and c.low <= c.close <= c.high

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 
-from lucy_tui.brokers.base import Tick
 from lucy_tui.domain.model import OrderType, Side, TimeInForce
 from lucy_tui.watchlist import AlertWatcher, Entry, PriceFeed, plan_feed
 from lucy_tui.watchlist.feed import REALTIME, REST
@@ -132,5 +131,33 @@ async def test_alert_on_a_crossing_driven_by_the_price_walk(tmp_path):
                     peak = max(peak, price)
         finally:
             market.close()
+            await feed.stop()
+            await broker.close()
+
+
+async def test_the_same_feed_runs_on_ls_ticks(tmp_path):
+    """LS pushes S3_/K3_ trades; its own limit (not KIS's 41) decides the plan."""
+    from support.engine import ls_broker
+
+    async with make_sim() as sim:
+        broker = ls_broker(sim, tmp_path)
+        await broker.connect()
+        feed = PriceFeed(broker, poll_interval=0.02)
+        broker.set_sink(feed.on_event)
+        codes = ["005930", "035420"]
+        try:
+            plan = await feed.set_codes(codes)
+            assert feed.limit == broker.capabilities.max_tick_subscriptions
+            assert plan.realtime == tuple(codes) and plan.describe().startswith("실시간 2/")
+            feed.start()
+            await wait_for(lambda: all(q.last and q.upper for q in feed.quotes.values()))
+            code = codes[0]
+            base = sim.exchange.quote(code).base
+            sim.exchange.submit(owner="t:a", code=code, side=Side.SELL, qty=1, price=base + 500)
+            sim.exchange.submit(owner="t:b", code=code, side=Side.BUY, qty=1,
+                                type=OrderType.MARKET, tif=TimeInForce.IOC)
+            await wait_for(lambda: feed.quotes[code].last == base + 500)
+            assert feed.quotes[code].source == REALTIME
+        finally:
             await feed.stop()
             await broker.close()

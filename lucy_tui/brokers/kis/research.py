@@ -111,7 +111,9 @@ class KisResearchMixin:
             oldest = min(c.day for c in page)
             if len(page) < rc.CHART_ROWS:
                 break
-            upto = oldest - timedelta(days=1)
+            # The next page ends before the oldest candle's whole period, or a week or month
+            # cut at the page boundary would come back as a second, partial candle.
+            upto = period_start(oldest, period) - timedelta(days=1)
         unique = {c.day: c for c in out}
         return sorted(unique.values(), key=lambda c: c.day)[-count:]
 
@@ -191,6 +193,17 @@ class KisResearchMixin:
         asks = tuple(Level(num(out.get(f"askp{i}")), num(out.get(f"askp_rsqn{i}")))
                      for i in range(1, 11) if num(out.get(f"askp{i}")))
         return bids, asks
+
+
+def period_start(day: date, period: ChartPeriod) -> date:
+    """The first calendar day of the period (week from Monday) that ``day`` ends."""
+    if period is ChartPeriod.WEEK:
+        return day - timedelta(days=day.weekday())
+    if period is ChartPeriod.MONTH:
+        return day.replace(day=1)
+    if period is ChartPeriod.YEAR:
+        return day.replace(month=1, day=1)
+    return day
 
 
 def _finance_params(code: str, quarterly: bool) -> dict[str, str]:
