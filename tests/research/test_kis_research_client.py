@@ -138,3 +138,13 @@ async def test_mock_session_refuses_real_only_research_without_sending(sim, tmp_
         assert any(path.endswith("inquire-investor") for path in sent)
     finally:
         await mock.close()
+
+
+def test_the_next_chart_page_ends_before_the_whole_period():
+    from lucy_tui.brokers.kis.research import period_start
+
+    friday = date(2026, 11, 20)
+    assert period_start(friday, ChartPeriod.WEEK) == date(2026, 11, 16)
+    assert period_start(friday, ChartPeriod.MONTH) == date(2026, 11, 1)
+    assert period_start(friday, ChartPeriod.YEAR) == date(2026, 1, 1)
+    assert period_start(friday, ChartPeriod.DAY) == friday
