@@ -7,7 +7,8 @@ import sys
 import lucy_tui
 
 HEADLESS = ("lucy_tui.domain", "lucy_tui.sim", "lucy_tui.brokers", "lucy_tui.engine",
-            "lucy_tui.sources", "lucy_tui.clock", "lucy_tui.config", "lucy_tui.watchlist")
+            "lucy_tui.sources", "lucy_tui.clock", "lucy_tui.config")
+HEADLESS += ("lucy_tui.watchlist",)
 
 
 def _headless_modules():
