@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 
@@ -43,6 +43,18 @@ class Candle:
         if not (self.low <= min(self.open, self.close) and max(self.open, self.close) <= self.high):
             raise ValueError(f"inconsistent candle {self.day}: O{self.open} H{self.high} "
                              f"L{self.low} C{self.close}")
+
+
+@dataclass(frozen=True, slots=True)
+class IntradayBar:
+    """One minute of today's trading; ``time`` is the minute's start."""
+
+    time: datetime
+    open: int
+    high: int
+    low: int
+    close: int
+    volume: int = 0
 
 
 class Statement(enum.Enum):

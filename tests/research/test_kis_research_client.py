@@ -148,3 +148,28 @@ def test_the_next_chart_page_ends_before_the_whole_period():
     assert period_start(friday, ChartPeriod.MONTH) == date(2026, 11, 1)
     assert period_start(friday, ChartPeriod.YEAR) == date(2026, 1, 1)
     assert period_start(friday, ChartPeriod.DAY) == friday
+
+
+async def test_minute_chart_from_todays_trades_over_two_pages(mock, sim):
+    from lucy_tui.domain.model import OrderType, Side, TimeInForce
+
+    def trade(price: int, qty: int = 1) -> None:
+        sim.exchange.submit(owner="t:a", code=CODE, side=Side.SELL, qty=qty, price=price)
+        sim.exchange.submit(owner="t:b", code=CODE, side=Side.BUY, qty=qty,
+                            type=OrderType.MARKET, tif=TimeInForce.IOC)
+
+    base = sim.exchange.quote(CODE).base
+    for minute in range(35):                      # 10:00 … 10:34, one bar a minute
+        trade(base + 500 * (minute % 4))
+        sim.clock.advance(20)
+        if minute == 34:
+            trade(base + 2_000, qty=3)            # the last minute gets a high and more volume
+        sim.clock.advance(40)
+    bars = await mock.minute_chart(CODE, minutes=120)
+    assert len(bars) == 35                        # 30 + 5: two calls
+    assert [b.time.strftime("%H%M") for b in bars[:2]] == ["1000", "1001"]
+    last = bars[-1]
+    assert last.time.strftime("%H%M") == "1034"
+    assert (last.open, last.high, last.close, last.volume) == (base + 1_000, base + 2_000,
+                                                               base + 2_000, 4)
+    assert len(await mock.minute_chart(CODE, minutes=10)) == 10

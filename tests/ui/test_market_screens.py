@@ -235,18 +235,25 @@ SECTIONS = {"quote", "chart", "financials", "flow", "opinions"}
 async def test_detail_renders_every_section(sim, tmp_path):
     broker = research_broker(sim, tmp_path)
     code = "005930"
+    # Two trades before the screen opens: today's minute chart has them.
+    from lucy_tui.domain.model import OrderType, TimeInForce
+    for price in (269_500, 270_500):
+        sim.exchange.submit(owner="t:a", code=code, side=Side.SELL, qty=1, price=price)
+        sim.exchange.submit(owner="t:b", code=code, side=Side.BUY, qty=1, type=OrderType.MARKET,
+                            tif=TimeInForce.IOC)
     host = Host(lambda: StockDetailScreen(code, broker, instrument=UNIVERSE.get(code)))
     try:
         async with host.run_test(size=SIZE) as pilot:
             screen = host.screen
-            await until(pilot, lambda: SECTIONS <= screen.loaded)
+            await until(pilot, lambda: SECTIONS | {"minutes"} <= screen.loaded)
+            assert screen.minutes[-1].close == 270_500 and screen.minutes[-1].high == 270_500
             header = text_of(screen.query_one("#sd-header", Static))
             assert "삼성전자" in header and "005930" in header and "KOSPI" in header
-            assert "269,000" in header and "상한 349,500" in header and "하한 188,500" in header
+            assert "270,500" in header and "상한 349,500" in header and "하한 188,500" in header
             assert "호가단위 500" in header and "NXT 거래가능" in header
             await until(pilot, lambda: "52주" in text_of(screen.query_one("#sd-header", Static)))
             chart = screen.query_one("#sd-chart", PriceChart)
-            assert len(chart.candles) == 120 and chart.candles[-1].close == 269_000
+            assert len(chart.candles) == 120 and chart.candles[-1].close == 270_500   # today
             drawn = "\n".join(line.plain for line in chart.render().renderables)
             assert "┃" in drawn and "│" in drawn
             top = max(c.high for c in chart.candles[-(chart.size.width - 10):])
@@ -274,11 +281,13 @@ async def test_detail_renders_every_section(sim, tmp_path):
             await pilot.press("o")
             await until(pilot, lambda: "book" in screen.loaded)
             assert "260,000" in text_of(screen.query_one("#sd-book", Static))
-            from datetime import datetime
+            from datetime import timedelta
             from lucy_tui.brokers.base import Tick
             await pilot.press("i")
-            screen.on_tick(Tick(code, 270_000, 10, datetime.now(), cum_volume=10, change=1_000))
-            assert chart.line[-1] == 270_000 and chart.caption == "당일"
+            assert chart.line == [270_500] and chart.caption == "당일"     # the minute's close
+            later = screen.minutes[-1].time + timedelta(minutes=1, seconds=5)
+            screen.on_tick(Tick(code, 270_000, 10, later, cum_volume=12, change=1_000))
+            assert chart.line == [270_500, 270_000]
             assert "270,000" in text_of(screen.query_one("#sd-header", Static))
             await pilot.press("f7", "a")
             await pilot.pause()

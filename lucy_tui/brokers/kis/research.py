@@ -9,12 +9,13 @@ before sending anything, with a message a screen can show as it is.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from ...domain.model import Level
 from ...domain.research import (
-    Candle, ChartPeriod, FinancialRow, InvestorFlow, Opinion, RatioGroup, RatioRow, Statement,
+    Candle, ChartPeriod, FinancialRow, IntradayBar, InvestorFlow, Opinion, RatioGroup, RatioRow,
+    Statement,
 )
 from ..base import BrokerError, NotSupported
 from . import research_codes as rc
@@ -117,6 +118,28 @@ class KisResearchMixin:
         unique = {c.day: c for c in out}
         return sorted(unique.values(), key=lambda c: c.day)[-count:]
 
+    async def minute_chart(self, code: str, *, minutes: int = 120) -> list[IntradayBar]:
+        """Today's one-minute bars, oldest first: the last ``minutes`` of them, fetched 30 at a
+        time backwards from now (a quiet minute has no bar)."""
+        today = self.clock.now()
+        cursor = today.strftime("%H%M%S")
+        out: dict[datetime, IntradayBar] = {}
+        for _ in range(max(1, -(-minutes // rc.MINUTE_ROWS))):
+            params = {"FID_ETC_CLS_CODE": "", "FID_COND_MRKT_DIV_CODE": "J",
+                      "FID_INPUT_ISCD": code, "FID_INPUT_HOUR_1": cursor,
+                      "FID_PW_DATA_INCU_YN": "N"}
+            envelope = await self.rest.call("GET", rc.MINUTE_CHART, params=params)
+            page = [b for b in (_bar(r, today) for r in _rows(envelope.body, "output2")) if b]
+            for bar in page:
+                out[bar.time] = bar
+            if len(page) < rc.MINUTE_ROWS:
+                break
+            oldest = min(b.time for b in page)
+            if oldest.hour == 0 and oldest.minute == 0:
+                break
+            cursor = (oldest - timedelta(minutes=1)).strftime("%H%M%S")
+        return sorted(out.values(), key=lambda b: b.time)[-minutes:]
+
     async def financials(self, code: str, statement: Statement, *,
                          quarterly: bool = False) -> list[FinancialRow]:
         """Newest first, as KIS lists them."""
@@ -210,6 +233,20 @@ def _finance_params(code: str, quarterly: bool) -> dict[str, str]:
     # Lower-case market/symbol keys, as the official sample sends them.
     return {"FID_DIV_CLS_CODE": "1" if quarterly else "0", "fid_cond_mrkt_div_code": "J",
             "fid_input_iscd": code}
+
+
+def _bar(r: dict, now: datetime) -> IntradayBar | None:
+    hhmmss = str(r.get("stck_cntg_hour", "")).strip()
+    close = num(r.get("stck_prpr"))
+    day = yyyymmdd(str(r.get("stck_bsop_date", ""))) or now.date()
+    if len(hhmmss) != 6 or not hhmmss.isdigit() or not close:
+        return None
+    when = datetime(day.year, day.month, day.day, int(hhmmss[:2]), int(hhmmss[2:4]),
+                    tzinfo=now.tzinfo)
+    o = num(r.get("stck_oprc")) or close
+    return IntradayBar(when, o, max(num(r.get("stck_hgpr")), o, close),
+                       min(x for x in (num(r.get("stck_lwpr")) or close, o, close)), close,
+                       num(r.get("cntg_vol")))
 
 
 def _candle(r: dict) -> Candle | None:

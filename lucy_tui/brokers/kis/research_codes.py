@@ -21,6 +21,15 @@ Layouts used (field names verbatim, meanings in our words):
   per period — ``stck_bsop_date``, ``stck_clpr``, ``stck_oprc``, ``stck_hgpr``, ``stck_lwpr``,
   ``acml_vol``, ``acml_tr_pbmn``, ``flng_cls_code``, ``prtt_rate``, ``mod_yn``,
   ``prdy_vrss_sign``, ``prdy_vrss``, ``revl_issu_reas``.
+* ``inquire-time-itemchartprice`` FHKST03010200 (real and mock; 주식당일분봉조회): query
+  ``FID_ETC_CLS_CODE`` (blank), ``FID_COND_MRKT_DIV_CODE``, ``FID_INPUT_ISCD``,
+  ``FID_INPUT_HOUR_1`` (HHMMSS: bars of minutes up to this one; a future time means now),
+  ``FID_PW_DATA_INCU_YN`` (Y/N, past data; meaningful for sector codes). ``output1``: today's
+  summary (``prdy_vrss``, ``prdy_vrss_sign``, ``prdy_ctrt``, ``stck_prdy_clpr``, ``acml_vol``,
+  ``acml_tr_pbmn``, ``hts_kor_isnm``, ``stck_prpr``). ``output2``: at most 30 one-minute bars,
+  newest first — ``stck_bsop_date``, ``stck_cntg_hour`` (the minute, HHMM00), ``stck_prpr``
+  (the minute's last price), ``stck_oprc``, ``stck_hgpr``, ``stck_lwpr``, ``cntg_vol`` (the
+  minute's shares), ``acml_tr_pbmn`` (the day's value so far).
 * ``finance/*`` (real only, 모의투자 미지원): query ``FID_DIV_CLS_CODE`` (0 annual, 1 quarterly),
   ``fid_cond_mrkt_div_code`` (J), ``fid_input_iscd``; ``output`` is an array of periods, newest
   first, each keyed by ``stac_yymm`` (YYYYMM). Amounts in 억원 as decimal text.
@@ -62,6 +71,7 @@ Layouts used (field names verbatim, meanings in our words):
 from __future__ import annotations
 
 P_DAILY_CHART = "/uapi/domestic-stock/v1/quotations/inquire-daily-itemchartprice"
+P_MINUTE_CHART = "/uapi/domestic-stock/v1/quotations/inquire-time-itemchartprice"
 P_INVESTOR = "/uapi/domestic-stock/v1/quotations/inquire-investor"
 P_OPINION = "/uapi/domestic-stock/v1/quotations/invest-opinion"
 P_BALANCE_SHEET = "/uapi/domestic-stock/v1/finance/balance-sheet"
@@ -75,6 +85,7 @@ P_ASKING = "/uapi/domestic-stock/v1/quotations/inquire-asking-price-exp-ccn"
 
 # Function names, as the simulator's tr table and the client's environment call them.
 DAILY_CHART, INVESTOR, OPINION = "daily_chart", "investor", "opinion"
+MINUTE_CHART = "minute_chart"
 BALANCE_SHEET, INCOME = "balance_sheet", "income_statement"
 FIN_RATIO, PROFIT_RATIO = "financial_ratio", "profit_ratio"
 STABILITY_RATIO, GROWTH_RATIO = "stability_ratio", "growth_ratio"
@@ -83,6 +94,7 @@ ASKING = "asking"
 #: path → (function, real tr ids, mock tr ids); empty mock ids: 모의투자 미지원.
 RESEARCH_TRS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     P_DAILY_CHART: (DAILY_CHART, ("FHKST03010100",), ("FHKST03010100",)),
+    P_MINUTE_CHART: (MINUTE_CHART, ("FHKST03010200",), ("FHKST03010200",)),
     P_INVESTOR: (INVESTOR, ("FHKST01010900",), ("FHKST01010900",)),
     P_OPINION: (OPINION, ("FHKST663300C0",), ()),
     P_BALANCE_SHEET: (BALANCE_SHEET, ("FHKST66430100",), ()),
@@ -97,8 +109,9 @@ RESEARCH_TRS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
 RESEARCH_PATHS: dict[str, str] = {spec[0]: path for path, spec in RESEARCH_TRS.items()}
 RESEARCH_PATHS[ASKING] = P_ASKING
 
-#: At most this many candles per chart call (official sample: "최대 100건").
+#: At most this many candles per chart call (official sample: "최대 100건"); minute bars: 30.
 CHART_ROWS = 100
+MINUTE_ROWS = 30
 #: The screen code invest-opinion expects.
 OPINION_SCREEN = "16633"
 #: Statement amounts are 억원; investor values 백만원.

@@ -21,6 +21,7 @@ from ...brokers.kis.codes import Outcome
 from ...domain.research import Candle, ChartPeriod, aggregate
 from ..fundamentals import Fundamentals, Period, growth, pct
 from ..history import PriceHistory, listed_shares
+from ..intraday import MinuteTape
 from .inquiries import rate
 from .quotes import MARKET_DIV, NO_DATA, _strip_etn, sign
 from .rest import Ctx, Reply, envelope
@@ -33,6 +34,7 @@ O = Outcome
 BAD_PERIOD = codes.Msg("2", "OPSQ2001", "ERROR : INPUT INVALID_CHECK_PERIOD_DIV_CODE")
 BAD_DATE = codes.Msg("2", "OPSQ2001", "ERROR : INPUT INVALID_CHECK_INPUT_DATE")
 BAD_DIV = codes.Msg("2", "OPSQ2001", "ERROR : INPUT INVALID_CHECK_DIV_CLS_CODE")
+BAD_HOUR = codes.Msg("2", "OPSQ2001", "ERROR : INPUT INVALID_CHECK_INPUT_HOUR")
 EOK = Decimal(rc.EOK)
 
 
@@ -54,12 +56,14 @@ class KisResearch:
     def __init__(self, front: KisFront):
         self.front = front
         self.history = PriceHistory(front.exchange)
+        self.tape = MinuteTape(front.exchange)
         self.fundamentals = Fundamentals(front.exchange.seed)
         #: The price that sizes each company, fixed at first use so statements do not move.
         self._anchor: dict[str, int] = {}
 
     def install(self, rest) -> None:
         rest.handle(rc.DAILY_CHART, self.daily_chart)
+        rest.handle(rc.MINUTE_CHART, self.minute_chart)
         rest.handle(rc.INVESTOR, self.investor)
         rest.handle(rc.OPINION, self.opinion)
         rest.handle(rc.BALANCE_SHEET, self.balance_sheet)
@@ -155,6 +159,37 @@ class KisResearch:
             "pbr": "0.00",
             "itewhol_loan_rmnd_ratem": "0.00",
         }
+
+    # ------------------------------------------------------------ minute chart
+
+    def minute_chart(self, ctx: Ctx) -> Reply:
+        if ctx.arg("FID_COND_MRKT_DIV_CODE").strip().upper() not in MARKET_DIV:
+            return Reply(envelope(codes.INPUT_INVALID_MRKT_DIV))
+        hour = ctx.arg("FID_INPUT_HOUR_1").strip()
+        if len(hour) != 6 or not hour.isdigit() or int(hour[:2]) > 23 or int(hour[2:4]) > 59:
+            return Reply(envelope(BAD_HOUR))
+        code, inst = self._symbol(ctx)
+        if inst is None:
+            return Reply(envelope(NO_DATA))
+        now = self.front.clock.now()
+        # A future time answers as of now (the portal's note on FID_INPUT_HOUR_1).
+        upto = min(hour, now.strftime("%H%M%S"))
+        bars = [b for b in self.tape.bars(code, self.front.exchange.day)
+                if b.minute.strftime("%H%M%S") <= upto][-rc.MINUTE_ROWS:]
+        rows = [{
+            "stck_bsop_date": b.minute.strftime("%Y%m%d"),
+            "stck_cntg_hour": b.minute.strftime("%H%M%S"),
+            "stck_prpr": str(b.close),
+            "stck_oprc": str(b.open),
+            "stck_hgpr": str(b.high),
+            "stck_lwpr": str(b.low),
+            "cntg_vol": str(b.volume),
+            "acml_tr_pbmn": str(b.turnover_after),
+        } for b in reversed(bars)]
+        summary = self._chart_summary(inst, self.front.quote(code), [])
+        keep = ("prdy_vrss", "prdy_vrss_sign", "prdy_ctrt", "stck_prdy_clpr", "acml_vol",
+                "acml_tr_pbmn", "hts_kor_isnm", "stck_prpr")
+        return self._ok(ctx, output1={k: summary[k] for k in keep}, output2=rows)
 
     # ------------------------------------------------------------ investor flow
 

@@ -14,6 +14,8 @@ F6/F7 buy/sell ticket, Esc back.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from rich.table import Table
 from rich.text import Text
 from textual import work
@@ -86,7 +88,8 @@ class StockDetailScreen(Screen):
         self.quote: Quote | None = None
         self.daily: list[Candle] = []
         self.candles: dict[ChartPeriod, list[Candle]] = {}
-        self.intraday: list[int] = []
+        self.minutes: list = []              # today's one-minute bars (IntradayBar)
+        self.ticks: list = []                # (time, price) of ticks since the screen opened
         self.period = "D"
         self.mode = "candle"
         self.fin_view = 0
@@ -119,6 +122,7 @@ class StockDetailScreen(Screen):
         self._draw_chart_title()
         self._load_quote()
         self._load_chart(ChartPeriod.DAY)
+        self._load_minutes()
         self._load_financials()
         self._load_flow()
         self._load_opinions()
@@ -142,8 +146,6 @@ class StockDetailScreen(Screen):
             return
         if not self._live():
             return      # the screen was closed while the answer was on its way
-        if self.quote.last and not self.intraday:
-            self.intraday = [p for p in (self.quote.open, self.quote.last) if p]
         self._draw_header()
         self.loaded.add("quote")
 
@@ -165,6 +167,31 @@ class StockDetailScreen(Screen):
         if self.period == period.value:
             self._draw_chart()
         self.loaded.add("chart")
+
+    @work(group="sd-minutes")
+    async def _load_minutes(self) -> None:
+        try:
+            bars = await self.research.minute_chart(self.code, minutes=390)
+        except BrokerError:
+            return        # ticks still draw the intraday line from now on
+        if not self._live():
+            return
+        self.minutes = bars
+        if self.period == "I":
+            self._draw_chart()
+        self.loaded.add("minutes")
+
+    @property
+    def intraday(self) -> list[int]:
+        """Today's prices for the intraday line: minute closes, then the ticks since the last
+        complete minute (a tick inside a known minute is already in its bar)."""
+        prices = [b.close for b in self.minutes]
+        last = self.minutes[-1].time if self.minutes else None
+        after = last + timedelta(minutes=1) if last is not None else None
+        prices += [p for t, p in self.ticks if after is None or t >= after]
+        if not prices and self.quote is not None:
+            prices = [p for p in (self.quote.open, self.quote.last) if p]
+        return prices
 
     @work(group="sd-year")
     async def _load_year(self) -> None:
@@ -323,7 +350,7 @@ class StockDetailScreen(Screen):
         """A trade of this symbol (the app forwards broker ticks here)."""
         if tick.code != self.code:
             return
-        self.intraday.append(tick.price)
+        self.ticks.append((tick.time, tick.price))
         if self.quote is not None:
             from dataclasses import replace
             self.quote = replace(self.quote, last=tick.price,

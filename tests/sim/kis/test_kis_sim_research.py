@@ -17,6 +17,7 @@ FIN_RATIO = "/uapi/domestic-stock/v1/finance/financial-ratio"
 PROFIT = "/uapi/domestic-stock/v1/finance/profit-ratio"
 STABILITY = "/uapi/domestic-stock/v1/finance/stability-ratio"
 GROWTH = "/uapi/domestic-stock/v1/finance/growth-ratio"
+MINUTE = "/uapi/domestic-stock/v1/quotations/inquire-time-itemchartprice"
 
 
 def _chart(code="005930", start="20250101", end="20261124", period="D"):
@@ -158,3 +159,27 @@ async def test_opinions_in_range_with_targets_and_gaps(real: Wire, mock: Wire):
         assert r["invt_opnn_cls_code"] in ("2", "3", "4")
     refused = await mock.get(OPINION, "FHKST663300C0", query)
     assert refused.status_code == 500 and refused.json()["msg_cd"] == "EGW02006"
+
+
+async def test_minute_chart_bars_up_to_the_asked_minute(mock: Wire, sim):
+    from lucy_tui.domain.model import OrderType, Side, TimeInForce
+
+    base = base_price(sim, "005930")
+    for i in range(3):                             # trades at 10:00, 10:01 and 10:02
+        sim.exchange.submit(owner="t:a", code="005930", side=Side.SELL, qty=2, price=base + 500 * i)
+        sim.exchange.submit(owner="t:b", code="005930", side=Side.BUY, qty=2,
+                            type=OrderType.MARKET, tif=TimeInForce.IOC)
+        sim.clock.advance(60)
+    query = {"FID_ETC_CLS_CODE": "", "FID_COND_MRKT_DIV_CODE": "J", "FID_INPUT_ISCD": "005930",
+             "FID_INPUT_HOUR_1": "100130", "FID_PW_DATA_INCU_YN": "N"}
+    body = (await mock.get(MINUTE, "FHKST03010200", query)).json()
+    assert body["rt_cd"] == "0"
+    rows = body["output2"]
+    assert [r["stck_cntg_hour"] for r in rows] == ["100100", "100000"]      # newest first
+    assert rows[0]["stck_prpr"] == str(base + 500) and rows[0]["cntg_vol"] == "2"
+    assert body["output1"]["stck_prpr"] == str(base + 1_000)
+    # A future hour answers as of now; a malformed one is refused.
+    later = (await mock.get(MINUTE, "FHKST03010200", {**query, "FID_INPUT_HOUR_1": "153000"})).json()
+    assert len(later["output2"]) == 3
+    bad = (await mock.get(MINUTE, "FHKST03010200", {**query, "FID_INPUT_HOUR_1": "10:00"})).json()
+    assert bad["rt_cd"] == "2"
