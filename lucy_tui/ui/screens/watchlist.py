@@ -125,6 +125,11 @@ class WatchlistScreen(Screen):
         self._draw_tape()
         table.focus()
 
+    def on_unmount(self) -> None:
+        # The feed belongs to the app and may outlive this screen; it must not call back here.
+        if self.feed.on_update == self._on_quote:
+            self.feed.on_update = None
+
     # ------------------------------------------------------------------ data
 
     @property
@@ -231,7 +236,11 @@ class WatchlistScreen(Screen):
         self.query_one("#wl-tabs", Static).update(Text.assemble("관심종목  ", *parts))
 
     def _draw_feed(self) -> None:
-        self.query_one("#wl-feed", Static).update(self.feed.plan.describe())
+        text = self.feed.plan.describe()
+        waiting = sum(1 for q in self.feed.quotes.values() if not q.last)
+        if waiting:
+            text += f" · 시세 대기 {waiting}종목"
+        self.query_one("#wl-feed", Static).update(text)
 
     def _draw_tape(self) -> None:
         body = Text("\n").join(self.tape) if self.tape else Text("알림 없음", style="dim")
