@@ -7,6 +7,11 @@ Everything answered here is derived from the exchange: the chart's past comes fr
 close is today's ``stck_sdpr``) and its last candle is the live day; investor flow closes are the
 chart's closes; statements come from :class:`~lucy_tui.sim.fundamentals.Fundamentals` sized by
 the symbol's first price this process saw, and every ratio is computed from those statements.
+
+``inquire-price`` is answered here too, as :class:`KisQuotes` answers it but with the fields the
+history and the statements know replacing its placeholders: the 52-week, 250-day and
+year-to-date highs and lows (with dates and distances) and EPS, BPS, PER and PBR, so a client
+reading both endpoints sees one company.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from ..fundamentals import Fundamentals, Period, growth, pct
 from ..history import PriceHistory, listed_shares
 from ..intraday import MinuteTape
 from .inquiries import rate
-from .quotes import MARKET_DIV, NO_DATA, _strip_etn, sign
+from .quotes import MARKET_DIV, NO_DATA, KisQuotes, _strip_etn, sign
 from .rest import Ctx, Reply, envelope
 
 if TYPE_CHECKING:
@@ -60,8 +65,10 @@ class KisResearch:
         self.fundamentals = Fundamentals(front.exchange.seed)
         #: The price that sizes each company, fixed at first use so statements do not move.
         self._anchor: dict[str, int] = {}
+        self._quotes = KisQuotes(front)
 
     def install(self, rest) -> None:
+        rest.handle("price", self.price)          # replaces KisQuotes' own (see the docstring)
         rest.handle(rc.DAILY_CHART, self.daily_chart)
         rest.handle(rc.MINUTE_CHART, self.minute_chart)
         rest.handle(rc.INVESTOR, self.investor)
@@ -80,6 +87,61 @@ class KisResearch:
         code = _strip_etn(ctx.arg("FID_INPUT_ISCD"))
         inst = self.front.instrument(code) if code else None
         return code, inst
+
+    # ------------------------------------------------------------ inquire-price
+
+    def price(self, ctx: Ctx) -> Reply:
+        reply = self._quotes.price(ctx)
+        out = reply.body.get("output")
+        if isinstance(out, dict) and out.get("stck_shrn_iscd"):
+            code = out["stck_shrn_iscd"]
+            out.update(self._extremes(code, int(out["stck_prpr"])))
+            out.update(self._valuation(code, int(out["stck_prpr"])))
+        return reply
+
+    def _extremes(self, code: str, last: int) -> dict[str, str]:
+        daily = self.history.daily(code)
+        today = self.front.exchange.day
+        out: dict[str, str] = {}
+        for prefix, start, hi_key, lo_key, rate_key in (
+                ("w52", date(today.year - 1, today.month, min(today.day, 28)),
+                 "w52_hgpr", "w52_lwpr", "ctrt"),
+                ("d250", None, "d250_hgpr", "d250_lwpr", "rate"),
+                ("dryy", date(today.year, 1, 1), "stck_dryy_hgpr", "stck_dryy_lwpr", "rate")):
+            window = daily[-250:] if start is None else [c for c in daily if c.day >= start]
+            if not window:
+                continue
+            top = max(window, key=lambda c: c.high)
+            bottom = min(window, key=lambda c: c.low)
+            out[hi_key] = str(top.high)
+            out[lo_key] = str(bottom.low)
+            stem_hi = "dryy_hgpr" if prefix == "dryy" else hi_key
+            stem_lo = "dryy_lwpr" if prefix == "dryy" else lo_key
+            out[f"{stem_hi}_date"] = top.day.strftime("%Y%m%d")
+            out[f"{stem_lo}_date"] = bottom.day.strftime("%Y%m%d")
+            out[f"{stem_hi}_vrss_prpr_{rate_key}"] = rate(last - top.high, top.high)
+            out[f"{stem_lo}_vrss_prpr_{rate_key}"] = rate(last - bottom.low, bottom.low)
+        return out
+
+    def _valuation(self, code: str, last: int) -> dict[str, str]:
+        inst = self.front.instrument(code)
+        if inst is None or inst.is_etp:
+            return {}
+        anchor = self._anchor.setdefault(code, inst.base_price or 1)
+        today = self.front.clock.now().date()
+        periods = self.fundamentals.periods(code, anchor, today, False)
+        if not periods:
+            return {}
+        latest = periods[0]
+        won = EOK / listed_shares(code)
+        eps = (latest.income["thtr_ntin"] * won).quantize(Decimal("0.01"))
+        bps = (latest.balance["total_cptl"] * won).quantize(Decimal("0.01"))
+
+        def multiple(per_share: Decimal) -> str:
+            return f"{Decimal(last) / per_share:.2f}" if per_share > 0 else "0.00"
+
+        return {"eps": f"{eps:.2f}", "bps": f"{bps:.2f}", "per": multiple(eps),
+                "pbr": multiple(bps)}
 
     # ------------------------------------------------------------ period chart
 

@@ -183,3 +183,24 @@ async def test_minute_chart_bars_up_to_the_asked_minute(mock: Wire, sim):
     assert len(later["output2"]) == 3
     bad = (await mock.get(MINUTE, "FHKST03010200", {**query, "FID_INPUT_HOUR_1": "10:00"})).json()
     assert bad["rt_cd"] == "2"
+
+
+async def test_inquire_price_agrees_with_the_chart_and_the_statements(real: Wire):
+    price = (await real.get("/uapi/domestic-stock/v1/quotations/inquire-price", "FHKST01010100",
+                            {"FID_COND_MRKT_DIV_CODE": "J", "FID_INPUT_ISCD": "005930"})).json()
+    out = price["output"]
+    chart = []
+    # Three calls of fewer than 100 trading days each cover the year.
+    for start, end in (("20251125", "20260228"), ("20260301", "20260630"),
+                       ("20260701", "20261124")):
+        chart += (await real.get(CHART, "FHKST03010100",
+                                 _chart(start=start, end=end))).json()["output2"]
+    year = [r for r in chart if r["stck_bsop_date"] > "20251124"]
+    assert len(year) > 240
+    top = max(year, key=lambda r: int(r["stck_hgpr"]))
+    assert out["w52_hgpr"] == top["stck_hgpr"] and out["w52_hgpr_date"] == top["stck_bsop_date"]
+    assert out["w52_lwpr"] == str(min(int(r["stck_lwpr"]) for r in year))
+    ratio = (await real.get(FIN_RATIO, "FHKST66430300", _fin())).json()["output"][0]
+    assert out["eps"] == ratio["eps"] and out["bps"] == ratio["bps"]
+    per = Decimal(out["stck_prpr"]) / Decimal(out["eps"])
+    assert abs(Decimal(out["per"]) - per) < Decimal("0.01")
