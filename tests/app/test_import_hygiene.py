@@ -11,6 +11,7 @@ HEADLESS = ("lucy_tui.domain", "lucy_tui.sim", "lucy_tui.brokers", "lucy_tui.eng
             "lucy_tui.orderentry",
             "lucy_tui.profiles", "lucy_tui.secrets", "lucy_tui.redact",
             "lucy_tui.sources", "lucy_tui.clock", "lucy_tui.config")
+HEADLESS += ("lucy_tui.watchlist",)
 
 
 def _headless_modules():

@@ -29,6 +29,7 @@ from . import environment as fn
 from . import frames, mapping
 from .mapping import order_no as normal_no
 from .realtime import KisRealtime
+from .research import KisResearchMixin
 from .rest import KisRest
 from .settings import KisSettings
 from .tracking import OrderTracker
@@ -48,7 +49,7 @@ def shared_limiter(settings: KisSettings, key_id: str) -> RateLimiter:
     return limiter
 
 
-class KisBroker(BrokerClient):
+class KisBroker(KisResearchMixin, BrokerClient):
     name = "kis"
     log = log
 

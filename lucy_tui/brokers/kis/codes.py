@@ -82,6 +82,10 @@ TRS: dict[str, tuple[TrSpec, ...]] = {
     P_PUB_OFFER: (TrSpec("pub_offer", ("HHKDB669108C0",)),),
 }
 
+# Market-research endpoints (chart, finance, investor flow, opinions): see research_codes.
+from .research_codes import RESEARCH_TRS  # noqa: E402  (defined apart; no import back)
+TRS.update({path: (TrSpec(*spec),) for path, spec in RESEARCH_TRS.items()})
+
 ORDER_PATHS = frozenset({P_ORDER_CASH, P_ORDER_RVSECNCL})
 #: Inquiries whose answers are paged with tr_cont and CTX_AREA_FK100/NK100.
 PAGED_PATHS = frozenset({P_DAILY_CCLD, P_BALANCE, P_PSBL_RVSECNCL})

@@ -13,6 +13,7 @@ from ...domain.model import OrderType, TimeInForce, Venue
 from . import codes
 from .codes import Domain
 from .codes import DEFAULT_LIMITS
+from .research_codes import RESEARCH_PATHS
 from ..base import Capabilities
 
 # Functions of the client, named as the simulator's tr table names them.
@@ -24,6 +25,7 @@ _PATHS = {BUY: codes.P_ORDER_CASH, SELL: codes.P_ORDER_CASH, RVSECNCL: codes.P_O
           DAILY_CCLD: codes.P_DAILY_CCLD, BALANCE: codes.P_BALANCE,
           PSBL_ORDER: codes.P_PSBL_ORDER, PRICE: codes.P_PRICE, STOCK_INFO: codes.P_STOCK_INFO}
 _PATHS["pub_offer"] = codes.P_PUB_OFFER   # brokers/kis/pub_offer.py
+_PATHS.update(RESEARCH_PATHS)   # chart, finance, investor flow, opinions, REST order book
 
 
 def _current_ids(domain: Domain) -> dict[str, str]:

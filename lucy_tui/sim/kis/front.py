@@ -24,6 +24,7 @@ from .limits import SlidingWindow
 from .orders import KisOrders
 from .pub_offer import KisPubOffers
 from .quotes import KisQuotes
+from .research import KisResearch
 from .realtime import RealtimeHub
 from .rest import KisRest
 
@@ -78,6 +79,7 @@ class KisFront(ExchangeLookups):
         KisInquiries(self).install(self.rest)
         KisQuotes(self).install(self.rest)
         KisPubOffers(self).install(self.rest)
+        KisResearch(self).install(self.rest)
         self.realtime = RealtimeHub(self, rng=random.Random(f"kis-ws:{seed}"))
         back_office.add_listener(self._on_notice)
         exchange.add_listener(self._on_exchange)
