@@ -70,3 +70,18 @@ def demo_spec(sim, workdir: Path | None = None) -> SessionSpec:
 
 def account_label(ref: AccountRef) -> str:
     return f"{ref.broker}:{ref.label or ref.number}"
+
+
+def research_broker(sim, spec: SessionSpec, clock):
+    """A KIS client on the simulator's real-domain keys, for market data only (charts,
+    statements, flows, opinions): the demo's trading sessions stay on the mock domain."""
+    from ..brokers.kis import KisBroker
+
+    kis = sim.credentials["kis"]["real"]
+    workdir = spec.journal_dir.parent if spec.journal_dir else Path(tempfile.mkdtemp())
+    settings = KisSettings(
+        app_key=kis["app_key"], app_secret=kis["app_secret"], hts_id=kis["hts_id"],
+        accounts=(KisSettings.make_account(kis["accounts"][0], label="research"),),
+        env="real", allow_real=True, rest_url=sim.urls["kis"]["rest"],
+        ws_url=sim.urls["kis"]["ws"], token_dir=workdir / "tokens", rate_limit=KIS_DEMO_RATE)
+    return KisBroker(settings, clock=clock)

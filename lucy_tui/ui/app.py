@@ -45,6 +45,11 @@ def _pushed(app, name: str) -> Screen | None:
         from .screens.users import UsersScreen
 
         return UsersScreen(ProfileStore(), Secrets(app.config.general.secrets))
+    if name == "watchlist":
+        from .screens.watchlist import WatchlistScreen
+
+        return WatchlistScreen(app.watch_store(), app.price_feed(), universe=app.universe,
+                               bell=app.config.ui.bell)
     sources = app.sources
     if sources is None:
         return None
@@ -63,7 +68,7 @@ def _pushed(app, name: str) -> Screen | None:
     return None
 
 
-PUSHED_SCREENS = ("ipo", "themes", "scheduler", "users")
+PUSHED_SCREENS = ("watchlist", "ipo", "themes", "scheduler", "users")
 
 
 class LucyApp(App):
@@ -91,6 +96,9 @@ class LucyApp(App):
         self.desk = None
         self.spec = None
         self.sources = None
+        self._watch_store = None
+        self._feed = None
+        self._research = None
         self._inbox: list = []
         self._ticks: dict[str, Any] = {}
         self._current = "login"
@@ -181,6 +189,10 @@ class LucyApp(App):
             accounts.redraw()
 
     async def on_unmount(self) -> None:
+        if self._feed is not None:
+            await self._feed.stop()
+        if self._research is not None and self._research is not self._trading_kis():
+            await self._research.close()
         if self.sources is not None:
             await self.sources.aclose()
         if self.session is not None:
@@ -195,6 +207,101 @@ class LucyApp(App):
 
     def _on_market(self, event) -> None:
         self._ticks[event.code] = event
+        if self._feed is not None:
+            self._feed.on_event(event)
+        on_tick = getattr(self.screen, "on_tick", None) if self.screen_stack else None
+        if on_tick is not None and type(self.screen).__name__ == "StockDetailScreen":
+            on_tick(event)
+
+    # ------------------------------------------------------------ market screens' needs
+
+    def _trading_kis(self):
+        return self.session.engine.brokers.get("kis") if self.session else None
+
+    def watch_store(self):
+        from ..watchlist import DEFAULT_LISTS, WatchlistError, WatchlistStore
+
+        if self._watch_store is None:
+            self._watch_store = WatchlistStore(profile=self.spec.profile)
+        store = self._watch_store
+        # The holdings list (보유) follows the accounts: what is held is on it.
+        held = sorted({p.code for v in self.desk.accounts() for p in v.positions if p.qty})
+        listed = {e.code for e in store.get(DEFAULT_LISTS[0]).entries}
+        for code in held:
+            if code not in listed:
+                try:
+                    store.add(DEFAULT_LISTS[0], code)
+                except WatchlistError:
+                    pass
+        return store
+
+    def price_feed(self):
+        """Watchlist prices: realtime within the broker's registrations (one is the order
+        notices'), paced REST quotes for the rest."""
+        if self._feed is None:
+            from ..watchlist import PriceFeed
+
+            broker = self._trading_kis() or next(iter(self.session.engine.brokers.values()))
+            self._feed = PriceFeed(broker, reserved=1 if broker.name == "kis" else 0)
+        return self._feed
+
+    def research(self):
+        """Charts, statements, flows and opinions come from KIS. The demo asks the simulator's
+        real-domain front (the mock domain, like KIS's own, serves no statements or opinions);
+        it is only ever asked for market data."""
+        if self._research is None:
+            if self.demo and self.sim is not None:
+                from ..session.demo import research_broker
+
+                self._research = research_broker(self.sim, self.spec, self.clock)
+            else:
+                self._research = self._trading_kis()
+        return self._research
+
+    def on_open_ticket(self, message) -> None:
+        if self.session is not None:
+            self.action_show_screen("trade")
+            self.get_screen("trade").entry.open_ticket(message.side.value, code=message.code,
+                                                       price=message.price)
+
+    def on_open_detail(self, message) -> None:
+        research = self.research() if self.session is not None else None
+        if research is None:
+            self.notify("종목 상세는 KIS 세션이 필요합니다 — stock detail needs a KIS session",
+                        severity="warning")
+            return
+        from .screens.stock_detail import StockDetailScreen
+
+        self._push_with_header(StockDetailScreen(message.code, research,
+                                                 instrument=self.universe.get(message.code)))
+
+    def on_add_to_watchlist(self, message) -> None:
+        from ..watchlist import WatchlistError
+
+        store = self.watch_store()
+        name = message.list_name or store.names[min(1, len(store.names) - 1)]
+        try:
+            store.add(name, message.code)
+        except WatchlistError as exc:
+            self.notify(str(exc), severity="warning")
+            return
+        self.notify(f"관심종목 '{name}'에 {message.code} 추가")
+
+    def on_watch_alert(self, message) -> None:
+        """A base price crossed: a toast, a line on the fill tape, the bell if asked for."""
+        from .tape_model import TapeEntry
+
+        self.notify(message.text, severity="warning", timeout=8)
+        if self.config.ui.bell:
+            self.bell()
+        trade = self.get_screen("trade") if self.session else None
+        if trade is not None and trade.is_mounted:
+            from .widgets.tape import FillTape
+
+            alert = message.alert
+            trade.query_one(FillTape).append([TapeEntry(
+                time=self.clock.now(), kind="alert", code=getattr(alert, "code", ""),
+                text=message.text)])
 
     def _flush(self) -> None:
         if self.session is None or not self.screen_stack:
@@ -224,13 +331,18 @@ class LucyApp(App):
 
     # ------------------------------------------------------------ screens
 
+    def _push_with_header(self, screen: Screen) -> None:
+        """Screens built elsewhere get the header too: the environment badge is always shown."""
+        self.push_screen(screen)
+        screen.call_after_refresh(lambda: screen.mount(HeaderBar(), before=0))
+
     def action_goto(self) -> None:
         from .screens.goto import GotoScreen
 
         if self.session is None:
             self.bell()
             return
-        available = {*SCREENS, *MODAL_SCREENS, "users"}
+        available = {*SCREENS, *MODAL_SCREENS, "users", "watchlist"}
         if self.sources is not None:
             available |= {"ipo", "themes", "scheduler"}
         self.push_screen(GotoScreen(available),
@@ -245,8 +357,7 @@ class LucyApp(App):
             if screen is None:
                 self.notify(f"'{name}' 화면을 열 수 없습니다 (일정 작업이 꺼져 있음)", severity="warning")
                 return
-            self.push_screen(screen)
-            screen.call_after_refresh(lambda: screen.mount(HeaderBar(), before=0))
+            self._push_with_header(screen)
             return
         if name in MODAL_SCREENS:
             if type(self.screen).__name__ != MODAL_SCREENS[name][1]:

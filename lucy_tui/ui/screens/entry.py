@@ -56,10 +56,29 @@ class EntryDesk:
 
     # ------------------------------------------------------------ typing
 
+    def _screen_verb(self, text: str):
+        """``w SYMBOL`` (관심: add to the watchlist) and ``d SYMBOL`` (상세: stock detail): verbs
+        that open screens rather than orders → (verb, instrument | error message)."""
+        verb, _, rest = text.strip().partition(" ")
+        kind = {"w": "watch", "관심": "watch", "d": "detail", "상세": "detail"}.get(verb.lower())
+        if kind is None:
+            return None
+        found = self.app.universe.search(rest.strip(), limit=2) if rest.strip() else []
+        if not found:
+            return kind, f"종목 '{rest.strip()}'을(를) 찾을 수 없습니다 — no such symbol"
+        return kind, found[0]
+
     def preview(self, text: str) -> Text:
         """The echo line while typing: what the line means, or the one thing wrong with it."""
         if not text.strip():
             return Text("")
+        verb = self._screen_verb(text)
+        if verb is not None:
+            kind, what = verb
+            if isinstance(what, str):
+                return Text.assemble(("✕ ", ERR), (what, ERR))
+            word = "관심종목에 추가" if kind == "watch" else "종목 상세"
+            return Text.assemble(("› ", DIM), f"{word}: {what.name}({what.code})")
         result = parse(text, self.ctx)
         if isinstance(result, EntryError):
             return self._error_text(text, result)
@@ -78,6 +97,18 @@ class EntryDesk:
         """``confirmed``: the user already confirmed this very line (in the ticket)."""
         if confirmed:
             self._armed = text
+        verb = self._screen_verb(text)
+        if verb is not None:
+            kind, what = verb
+            if isinstance(what, str):
+                self.screen.echo(f"✕ {what}", ERR)
+                return
+            from .market_intents import AddToWatchlist, OpenDetail
+
+            self._done(text)
+            self.screen.post_message(AddToWatchlist(what.code) if kind == "watch"
+                                     else OpenDetail(what.code))
+            return
         result = parse(text, self.ctx)
         if isinstance(result, EntryError):
             self.screen.echo(self._error_text(text, result))

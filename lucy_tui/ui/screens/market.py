@@ -25,6 +25,8 @@ class MarketScreen(Screen):
         Binding("escape", "clear_search", "지우기 Clear", id="market_clear"),
         Binding("f6", "ticket('buy')", "매수 Buy", priority=True, id="market_buy"),
         Binding("f7", "ticket('sell')", "매도 Sell", priority=True, id="market_sell"),
+        Binding("enter", "detail", "상세 Detail", id="market_detail"),
+        Binding("plus,w", "watch", "관심 Watch", id="market_watch"),
     ]
     DEFAULT_CSS = """
     MarketScreen #market-main { height: 1fr; }
@@ -101,6 +103,20 @@ class MarketScreen(Screen):
         trade = self.app.get_screen("trade")
         self.app.action_show_screen("trade")
         trade.entry.open_ticket(side, code=code)
+
+    def action_detail(self) -> None:
+        from .market_intents import OpenDetail
+
+        code = self.query_one(MarketBoard).selected_code
+        if code:
+            self.post_message(OpenDetail(code))
+
+    def action_watch(self) -> None:
+        from .market_intents import AddToWatchlist
+
+        code = self.query_one(MarketBoard).selected_code
+        if code:
+            self.post_message(AddToWatchlist(code))
 
     @on(Input.Changed, "#search")
     def _search(self, event: Input.Changed) -> None:
