@@ -164,3 +164,40 @@ async def test_ticket_steps_price_by_tick_and_sends_through_the_same_checks():
         await until(pilot, lambda: len(app.session.engine.orders) == 1)
         order = app.session.engine.orders[0]
         assert (order.qty, order.price, order.side) == (3, start + 1000, Side.BUY)
+
+
+async def test_go_to_opens_every_other_screen_and_escape_returns():
+    async with console() as (app, pilot):
+        await until(pilot, lambda: app.sources is not None)
+        for key, name in (("w", "WatchlistScreen"), ("i", "IpoScreen"), ("e", "ThemesScreen"),
+                          ("s", "SchedulerScreen"), ("u", "UsersScreen")):
+            await pilot.press("f12")
+            await until(pilot, lambda: type(app.screen).__name__ == "GotoScreen")
+            await pilot.press(key)
+            await until(pilot, lambda: type(app.screen).__name__ == name, what=name)
+            await until(pilot, lambda: app.screen.query("HeaderBar"), what="header on " + name)
+            await pilot.press("escape")
+            await until(pilot, lambda: type(app.screen).__name__ == "TradeScreen")
+
+
+async def test_watch_and_detail_verbs_on_the_command_line():
+    async with console() as (app, pilot):
+        await type_line(pilot, "w 000660")
+        await until(pilot, lambda: any(e.code == "000660" for e in app.watch_store().get("관심").entries))
+        await type_line(pilot, "d ㅅㅅㅈㅈ")
+        await until(pilot, lambda: type(app.screen).__name__ == "StockDetailScreen")
+        assert app.screen.code == "005930"
+        await pilot.press("escape")
+        await until(pilot, lambda: type(app.screen).__name__ == "TradeScreen")
+        held = {e.code for e in app.watch_store().get("보유").entries}
+        assert {"005930", "000660"} <= held          # the demo accounts' holdings
+
+
+async def test_ipo_calendar_filled_from_the_demo_sites_after_login():
+    async with console() as (app, pilot):
+        await until(pilot, lambda: app.sources is not None and app.sources.ipo_store.load().records)
+        await pilot.press("f12")
+        await pilot.press("i")
+        await until(pilot, lambda: type(app.screen).__name__ == "IpoScreen")
+        table = app.screen.query_one("#ipo-table")
+        await until(pilot, lambda: table.row_count > 5, what="IPO rows")
