@@ -112,7 +112,8 @@ class LucyApp(App):
         except Exception:   # an unknown theme name is the user's typo, not a crash
             self.notify(f"ui.theme: 테마 '{self.config.ui.theme}' 없음 — 기본 테마를 씁니다",
                         severity="warning")
-        bad = unknown_ids(self.config.keymap, {a.id for a in ALL_ACTIONS} | _widget_binding_ids())
+        bad = (unknown_ids(self.config.keymap, {a.id for a in ALL_ACTIONS} | _widget_binding_ids())
+               if self.config.keymap else [])
         if bad:
             self.keymap_problems = [f"keymap: 알 수 없는 id {', '.join(bad)} (F1 도움말에 목록)"]
             self.notify(self.keymap_problems[0], severity="warning", timeout=8)

@@ -12,7 +12,6 @@ from lucy_tui.engine import PlaceOrder
 from lucy_tui.session import TradingSession
 from lucy_tui.session.demo import demo_spec, make_sim
 from lucy_tui.session.desk import Desk
-from lucy_tui.session.exports import export_day
 from support.engine import wait_for
 
 
@@ -49,10 +48,6 @@ async def test_demo_session_connects_both_brokers_and_trades_a_plan(tmp_path):
         await wait_for(all_filled, 10)
         await wait_for(lambda: sum(v.cash for v in desk.accounts()) < sum(before.values()), 5)
         assert sum(p.qty for v in desk.accounts() for p in v.positions if p.code == "005930") >= 20
-        paths = await export_day(session.engine, tmp_path / "out", "20261204")
-        assert len(paths) == 6
-        orders = (tmp_path / "out" / f"orders-20261204-{spec.default_account.key.replace(':', '-')}.csv")
-        assert "005930" in orders.read_text()
         await session.close()
     finally:
         await sim.stop()

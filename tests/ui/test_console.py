@@ -201,3 +201,22 @@ async def test_ipo_calendar_filled_from_the_demo_sites_after_login():
         await until(pilot, lambda: type(app.screen).__name__ == "IpoScreen")
         table = app.screen.query_one("#ipo-table")
         await until(pilot, lambda: table.row_count > 5, what="IPO rows")
+
+
+async def test_price_from_the_book_and_csv_export():
+    async with console() as (app, pilot):
+        counterparty(app, Side.SELL, 10, 270500)                # the best ask
+        counterparty(app, Side.BUY, 10, 268000)                 # the best bid
+        await type_line(pilot, "b 005930 3 @bid+1")
+        engine = app.session.engine
+        await until(pilot, lambda: engine.orders and engine.orders[0].status is OrderStatus.NEW)
+        assert engine.orders[0].price == 268500
+        await type_line(pilot, "b 005930 4 @ask")
+        await until(pilot, lambda: len(engine.orders) == 2)
+        await until(pilot, lambda: engine.order(sorted(o.local_id for o in engine.orders)[1])
+                    .status is OrderStatus.FILLED)
+        await pilot.press("ctrl+e")
+        out = app.spec.export_dir
+        await until(pilot, lambda: out.exists() and len(list(out.glob("*.csv"))) >= 2)
+        orders_csv = next(p for p in out.glob("*orders.csv"))
+        assert "005930" in orders_csv.read_text()

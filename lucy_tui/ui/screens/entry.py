@@ -7,6 +7,7 @@ checks again on every leg; what is checked here is what can be said while typing
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from rich.text import Text
@@ -21,14 +22,17 @@ from ..tape_model import TapeEntry, TapeFeed
 OK, WARN, ERR, DIM = "#5fd75f", "#ffaf00", "#ff5f5f", "dim"
 
 
-async def quote_of(engine, code: str):
-    """A quote from any connected broker: KIS first (its quote carries the band)."""
-    quote = getattr(engine, "quote", None)
-    if quote is not None:
-        return await quote(code)
-    for broker in engine.brokers.values():
-        return await broker.quote(code)
-    raise LookupError("연결된 브로커가 없습니다 — no broker connected")
+async def quote_of(engine, code: str, *, book: bool = False):
+    """The engine's quote; with ``book``, the touch too, from a broker that serves the order
+    book by REST when the quote came without one (KIS's price inquiry carries no levels)."""
+    quote = await engine.quote(code, max_age=0.5)
+    if book and not (quote.bids and quote.asks):
+        for broker in engine.brokers.values():
+            order_book = getattr(broker, "order_book", None)
+            if order_book is not None:
+                bids, asks = await order_book(code)
+                return replace(quote, bids=tuple(bids), asks=tuple(asks))
+    return quote
 
 
 class EntryDesk:
@@ -146,7 +150,8 @@ class EntryDesk:
 
     async def _place(self, text: str, cmd: PlaceCmd) -> None:
         try:
-            quote = await quote_of(self.engine, cmd.instrument.code)
+            quote = await quote_of(self.engine, cmd.instrument.code,
+                                   book=cmd.price.kind in ("bid", "ask"))
         except Exception as exc:
             quote = None
             if cmd.price.from_quote:
@@ -231,7 +236,7 @@ class EntryDesk:
         code = getattr(order, "code", "")
         price = cmd.price.value
         if cmd.price.from_quote:
-            quote = await quote_of(self.engine, code)
+            quote = await quote_of(self.engine, code, book=cmd.price.kind in ("bid", "ask"))
             price = resolve_price(cmd.price, quote, self.app.universe.get(code))
         if cmd.qty is not None:
             problems = await self.engine.amend(local_id, price, qty=cmd.qty)
@@ -313,8 +318,6 @@ class EntryDesk:
         self.app.push_screen(OrderTicket(self, side, code, price))
 
     def export(self) -> None:
-        from ...session.exports import export_day
-
         out = self.app.spec.export_dir
         if out is None:
             self.screen.echo("✕ 내보낼 폴더(export_dir)가 없습니다", ERR)
@@ -323,8 +326,7 @@ class EntryDesk:
         def done(paths) -> None:
             self.screen.echo(f"✓ CSV {len(paths)}개 → {out}", OK)
 
-        day = self.app.clock.now().strftime("%Y%m%d")
-        self.app.run_intent(export_day(self.engine, out, day), done, "CSV 내보내기")
+        self.app.run_intent(self.engine.export_csv(out), done, "CSV 내보내기")
 
 
 def _fields(intent: PlaceOrder) -> dict:

@@ -61,10 +61,11 @@ class TradeScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield HeaderBar()
+        # The blotter takes the full width (its columns need it); the tape shares the lower half
+        # with the quote and the selected order's chain.
+        yield Blotter(names=_Names(self.app.universe), id="blotter")
         with Horizontal(id="trade-main"):
-            with Vertical(id="trade-left"):
-                yield Blotter(names=_Names(self.app.universe), id="blotter")
-                yield FillTape(id="tape", max_lines=self.app.config.ui.tape_lines)
+            yield FillTape(id="tape", max_lines=self.app.config.ui.tape_lines)
             with Vertical(id="trade-right"):
                 yield QuotePanel(id="quote")
                 yield OrderChain(id="chain")
@@ -82,6 +83,7 @@ class TradeScreen(Screen):
                   "b 카카오 ₩10,000,000 @best to plan:core · c #1 · a #1 @71100 · q 005930 · ?",
                   DIM)
         self.query_one(CommandLine).focus()
+        self.query_one(QuotePanel).redraw()
         # What happened before this screen existed (recovered orders, the first fills).
         engine = app.session.engine
         self.query_one(Blotter).apply([*(OrderUpdated(o, created=True) for o in engine.orders),

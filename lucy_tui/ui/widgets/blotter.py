@@ -69,10 +69,10 @@ STATUS_FILTERS = ("all", "working", "filled", "cancelled", "rejected")
 # Fixed widths (nothing measures cells); with the table's one-cell padding either side the
 # row fits a 160-column terminal.
 COLUMNS = (
-    ("no", "#", 5), ("time", "시각", 8), ("broker", "증권", 6), ("account", "계좌", 10),
+    ("no", "#", 4), ("time", "시각", 8), ("broker", "증권", 3), ("account", "계좌", 8),
     ("side", "매매", 4), ("code", "코드", 6), ("name", "종목명", 12), ("qty", "수량", 7),
     ("price", "가격", 9), ("filled", "체결", 7), ("avg", "평균가", 9), ("leaves", "잔량", 7),
-    ("closed", "취소", 6), ("status", "상태", 10), ("order_no", "주문번호", 21),
+    ("closed", "취소", 5), ("status", "상태", 8), ("order_no", "주문번호", 12),
 )
 COLUMN_KEYS = tuple(key for key, _, _ in COLUMNS)
 
@@ -300,9 +300,11 @@ class Blotter(DataTable):
         leaves = order.leaves_qty
         closed = order.qty - order.filled_qty - leaves
         number = f"#{self._numbers.get(order.local_id, 0)}"
-        order_no = order.order_no
+        # Broker numbers are zero-padded (KIS: 10 digits); the digits that differ are what a
+        # desk reads and types (c 3673 finds 0000003673).
+        order_no = order.order_no.lstrip("0") or order.order_no
         if order.orig_order_no:
-            order_no = f"{order.order_no}←{order.orig_order_no}"
+            order_no = f"{order_no}←{order.orig_order_no.lstrip('0') or order.orig_order_no}"
         created = order.created_at or order.updated_at
         return (
             _l(("  " if leg else "") + number, style="dim" if leg else ""),

@@ -33,6 +33,6 @@ class HeaderBar(Static):
         for name, state in brokers.items():
             mark, colour = STATE_STYLE.get(state, ("○", "#808080"))
             word = state.value if state else "—"
-            parts += ["  ", (f"{name} {mark} ", colour), (word, "dim")]
+            parts += ["  ", (f"{name} {mark} ", colour), (word, "dim"), " "]
         parts += ["  ", now.strftime("%Y-%m-%d %H:%M:%S KST"), "  ", (f"[{screen}]", "dim")]
         self.update(Text.assemble(*parts, no_wrap=True, overflow="ellipsis"))
