@@ -53,7 +53,7 @@ TRADE_ACTIONS: tuple[Action, ...] = (
     Action("focus_tape", "f9", "focus_pane('tape')", "체결 Tape", "주문", show=False,
            priority=True),
     Action("refresh", "f10", "refresh", "대사 Reconcile", "주문", priority=True),
-    Action("export", "ctrl+e", "export", "CSV 내보내기 Export", "주문", show=False),
+    Action("export", "ctrl+e", "export", "CSV 내보내기 Export", "주문", show=False, priority=True),
 )
 
 ALL_ACTIONS = APP_ACTIONS + TRADE_ACTIONS
