@@ -148,6 +148,9 @@ class Recovered:
 
 #: Records the writer takes off the queue at a time (see ``_run``).
 CHUNK = 500
+#: Seconds the writer lets records gather before writing them, unless someone waits for them
+#: to be durable (an order about to be sent): see ``_run``.
+GATHER = 0.01
 
 
 class JournalError(Exception):
@@ -168,6 +171,7 @@ class Journal:
         self.seq = 0
         self._queue: deque[tuple[int, str]] = deque()     # (seq, encoded line)
         self._wake = threading.Event()
+        self._urgent = threading.Event()
         self._stop = False
         self._written = 0                  # highest seq durable in the log
         self._waiters: list[tuple[int, asyncio.Future]] = []
@@ -221,6 +225,7 @@ class Journal:
                 return
             fut = loop.create_future()
             self._waiters.append((seq, fut))
+        self._urgent.set()
         self._wake.set()
         await fut
 
@@ -232,6 +237,7 @@ class Journal:
         except JournalError:             # already reported through on_error
             pass
         self._stop = True
+        self._urgent.set()
         self._wake.set()
         await asyncio.to_thread(self._thread.join)
         self._thread = None
@@ -247,6 +253,14 @@ class Journal:
                     if self._stop:
                         return
                     continue
+                # Every time this thread takes the GIL back (after a wait, a write, an fsync)
+                # the loop may lose it for a moment — on a busy machine, for as long as the OS
+                # takes to give the loop's thread a core again. Records that only need to be
+                # kept (fills, acks: the broker has them too) gather for GATHER seconds into
+                # one write; a durable() waiter (an order about to be sent) cuts that short.
+                if not self._urgent.is_set() and len(self._queue) < CHUNK:
+                    self._urgent.wait(GATHER)
+                self._urgent.clear()
                 # In chunks, never the whole backlog at once, so that what this thread holds
                 # the GIL for (popping, joining, and freeing what it dropped — a C-level
                 # cascade without a thread switch) stays small: freeing a backlog of 50 000
