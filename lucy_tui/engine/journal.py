@@ -27,6 +27,7 @@ import asyncio
 import json
 import os
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -151,6 +152,8 @@ CHUNK = 500
 #: Seconds the writer lets records gather before writing them, unless someone waits for them
 #: to be durable (an order about to be sent): see ``_run``.
 GATHER = 0.01
+#: Seconds between two reports of the same write failure.
+REPORT_EVERY = 5.0
 
 
 class JournalError(Exception):
@@ -174,12 +177,14 @@ class Journal:
         self._urgent = threading.Event()
         self._stop = False
         self._written = 0                  # highest seq durable in the log
+        self._handled = 0                  # highest seq written or failed
         self._waiters: list[tuple[int, asyncio.Future]] = []
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._segment = 0
         self._unfolded: list[str] = []
         self.errors: list[str] = []
+        self._reported, self._reported_message = 0.0, ""
         self.on_error = on_error
         self._loop: asyncio.AbstractEventLoop | None = None
 
@@ -196,7 +201,7 @@ class Journal:
 
     def start(self, after_seq: int = 0) -> None:
         self.seq = max(self.seq, after_seq)
-        self._written = self.seq
+        self._written = self._handled = self.seq
         self._segment = len(self._segments())
         try:
             self._loop = asyncio.get_running_loop()
@@ -223,6 +228,8 @@ class Journal:
         with self._lock:
             if self._written >= seq:
                 return
+            if self._handled >= seq:          # its write failed, and nothing later succeeded
+                raise JournalError(self.errors[-1] if self.errors else "journal write failed")
             fut = loop.create_future()
             self._waiters.append((seq, fut))
         self._urgent.set()
@@ -272,6 +279,7 @@ class Journal:
                         log = self._write(log, chunk)
                     except Exception as exc:     # disk full, permissions: say so, keep going
                         self._failed(f"journal write failed: {exc}", chunk[-1][0])
+                        log = self._reopened(log)
                     del chunk
 
     def _write(self, log, chunk: list[tuple[int, str]]):
@@ -298,6 +306,7 @@ class Journal:
 
     def _release(self, seq: int, error: str = "") -> None:
         with self._lock:
+            self._handled = seq
             if not error:
                 self._written = seq
             ready = [f for s, f in self._waiters if s <= seq]
@@ -306,11 +315,27 @@ class Journal:
             fut.get_loop().call_soon_threadsafe(_resolve, fut, error)
 
     def _failed(self, message: str, last_seq: int) -> None:
-        self.errors.append(message)
+        if not self.errors or self.errors[-1] != message:
+            self.errors = [*self.errors[-99:], message]
         self._release(last_seq, message)
+        # A full disk fails every write: the user hears of it again only when the message
+        # changes or every REPORT_EVERY seconds, not once per chunk.
+        now = time.monotonic()
+        if message == self._reported_message and now - self._reported < REPORT_EVERY:
+            return
+        self._reported, self._reported_message = now, message
         loop, report = self._loop, self.on_error
         if loop is not None and report is not None and not loop.is_closed():
             loop.call_soon_threadsafe(report, message)
+
+    def _reopened(self, log):
+        """The log to write next after a failure (a fold may have closed it)."""
+        if not log.closed:
+            return log
+        try:
+            return open(self.log_path, "a", encoding="utf-8")
+        except OSError:
+            return log
 
     def _fold(self, log):
         self._segment += 1

@@ -166,3 +166,34 @@ async def test_an_old_buying_power_reading_is_read_again(sim, engine_for, monkey
                                               account=account))).ok
         await asyncio.sleep(0.1)
     assert counter.calls == 2
+
+
+
+async def test_a_failing_disk_is_reported_once_not_per_write(tmp_path):
+    from datetime import date, datetime
+
+    from lucy_tui.clock import KST
+    from lucy_tui.domain.model import AccountRef, Order
+    from lucy_tui.engine.journal import Journal, JournalError
+
+    reports = []
+    journal = Journal(tmp_path / "j", date(2026, 11, 24), fsync=False, on_error=reports.append)
+    journal.start()
+
+    def broken(log, chunk):
+        raise OSError(28, "No space left on device")
+
+    journal._write = broken
+    order = Order("x-1", AccountRef("kis", "1", "01"), CODE, Side.BUY, 1, PRICE,
+                  created_at=datetime.now(KST))
+    failures = 0
+    for _ in range(5):
+        journal.append("order", order)
+        try:
+            await journal.durable()
+        except JournalError:
+            failures += 1
+    await asyncio.sleep(0.05)
+    assert failures == 5
+    assert len(reports) == 1 and "No space left" in reports[0]
+    await asyncio.wait_for(journal.close(), 2)      # a failed tail does not hang the close
