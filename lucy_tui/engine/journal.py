@@ -27,6 +27,7 @@ import asyncio
 import json
 import os
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -148,6 +149,11 @@ class Recovered:
 
 #: Records the writer takes off the queue at a time (see ``_run``).
 CHUNK = 500
+#: Seconds the writer lets records gather before writing them, unless someone waits for them
+#: to be durable (an order about to be sent): see ``_run``.
+GATHER = 0.01
+#: Seconds between two reports of the same write failure.
+REPORT_EVERY = 5.0
 
 
 class JournalError(Exception):
@@ -168,14 +174,17 @@ class Journal:
         self.seq = 0
         self._queue: deque[tuple[int, str]] = deque()     # (seq, encoded line)
         self._wake = threading.Event()
+        self._urgent = threading.Event()
         self._stop = False
         self._written = 0                  # highest seq durable in the log
+        self._handled = 0                  # highest seq written or failed
         self._waiters: list[tuple[int, asyncio.Future]] = []
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._segment = 0
         self._unfolded: list[str] = []
         self.errors: list[str] = []
+        self._reported, self._reported_message = 0.0, ""
         self.on_error = on_error
         self._loop: asyncio.AbstractEventLoop | None = None
 
@@ -192,7 +201,7 @@ class Journal:
 
     def start(self, after_seq: int = 0) -> None:
         self.seq = max(self.seq, after_seq)
-        self._written = self.seq
+        self._written = self._handled = self.seq
         self._segment = len(self._segments())
         try:
             self._loop = asyncio.get_running_loop()
@@ -219,8 +228,11 @@ class Journal:
         with self._lock:
             if self._written >= seq:
                 return
+            if self._handled >= seq:          # its write failed, and nothing later succeeded
+                raise JournalError(self.errors[-1] if self.errors else "journal write failed")
             fut = loop.create_future()
             self._waiters.append((seq, fut))
+        self._urgent.set()
         self._wake.set()
         await fut
 
@@ -232,6 +244,7 @@ class Journal:
         except JournalError:             # already reported through on_error
             pass
         self._stop = True
+        self._urgent.set()
         self._wake.set()
         await asyncio.to_thread(self._thread.join)
         self._thread = None
@@ -247,6 +260,14 @@ class Journal:
                     if self._stop:
                         return
                     continue
+                # Every time this thread takes the GIL back (after a wait, a write, an fsync)
+                # the loop may lose it for a moment — on a busy machine, for as long as the OS
+                # takes to give the loop's thread a core again. Records that only need to be
+                # kept (fills, acks: the broker has them too) gather for GATHER seconds into
+                # one write; a durable() waiter (an order about to be sent) cuts that short.
+                if not self._urgent.is_set() and len(self._queue) < CHUNK:
+                    self._urgent.wait(GATHER)
+                self._urgent.clear()
                 # In chunks, never the whole backlog at once, so that what this thread holds
                 # the GIL for (popping, joining, and freeing what it dropped — a C-level
                 # cascade without a thread switch) stays small: freeing a backlog of 50 000
@@ -258,6 +279,7 @@ class Journal:
                         log = self._write(log, chunk)
                     except Exception as exc:     # disk full, permissions: say so, keep going
                         self._failed(f"journal write failed: {exc}", chunk[-1][0])
+                        log = self._reopened(log)
                     del chunk
 
     def _write(self, log, chunk: list[tuple[int, str]]):
@@ -284,6 +306,7 @@ class Journal:
 
     def _release(self, seq: int, error: str = "") -> None:
         with self._lock:
+            self._handled = seq
             if not error:
                 self._written = seq
             ready = [f for s, f in self._waiters if s <= seq]
@@ -292,11 +315,27 @@ class Journal:
             fut.get_loop().call_soon_threadsafe(_resolve, fut, error)
 
     def _failed(self, message: str, last_seq: int) -> None:
-        self.errors.append(message)
+        if not self.errors or self.errors[-1] != message:
+            self.errors = [*self.errors[-99:], message]
         self._release(last_seq, message)
+        # A full disk fails every write: the user hears of it again only when the message
+        # changes or every REPORT_EVERY seconds, not once per chunk.
+        now = time.monotonic()
+        if message == self._reported_message and now - self._reported < REPORT_EVERY:
+            return
+        self._reported, self._reported_message = now, message
         loop, report = self._loop, self.on_error
         if loop is not None and report is not None and not loop.is_closed():
             loop.call_soon_threadsafe(report, message)
+
+    def _reopened(self, log):
+        """The log to write next after a failure (a fold may have closed it)."""
+        if not log.closed:
+            return log
+        try:
+            return open(self.log_path, "a", encoding="utf-8")
+        except OSError:
+            return log
 
     def _fold(self, log):
         self._segment += 1

@@ -199,3 +199,4 @@ def test_inquiry_finds_a_part_amended_elsewhere_and_a_whole_amend_moves_the_orde
     assert set(book.orders) == {"o-1"}
     moved = book.orders["o-1"]
     assert (moved.order_no, moved.orig_order_no, moved.price) == ("0000000002", "0000000001", LOW + 500)
+

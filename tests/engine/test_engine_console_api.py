@@ -121,3 +121,79 @@ async def test_journal_failure_refuses_the_send_and_tells_the_listeners(sim, eng
     # The disk recovers: the next order is journaled and sent as usual.
     again = await engine.place(PlaceOrder(CODE, Side.BUY, 2, PRICE - 10_000, account=account))
     assert again.ok and engine.order(again.local_id).status is OrderStatus.NEW
+
+
+class CountingPower:
+    def __init__(self, broker):
+        self.calls = 0
+        self._power = broker.buying_power
+        broker.buying_power = self
+
+    async def __call__(self, *args, **kwargs):
+        self.calls += 1
+        return await self._power(*args, **kwargs)
+
+
+async def test_buys_share_a_buying_power_reading_less_what_was_committed_since(sim, engine_for):
+    """One reading serves a burst of buys; each is checked against it less every buy sent
+    since, so the reading is never spent twice: of three orders that each need 40 % of the
+    cash, two go and the third is refused."""
+    engine = await engine_for(sim)
+    account = engine.brokers["kis"].accounts[0]
+    counter = CountingPower(engine.brokers["kis"])
+    cash = await engine.buying_power(account, CODE, PRICE - 10_000)
+    counter.calls = 0
+    qty = cash * 4 // 10 // (PRICE - 10_000)
+    results = await asyncio.gather(*(
+        engine.place(PlaceOrder(CODE, Side.BUY, qty, PRICE - 10_000, account=account,
+                                confirmed=True))
+        for _ in range(3)))
+    assert sorted(r.ok for r in results) == [False, True, True]
+    assert "주문가능금액 부족" in next(r.message for r in results if not r.ok)
+    assert counter.calls == 1
+    assert len(sim.exchange.orders(owner(account))) == 2
+
+
+async def test_an_old_buying_power_reading_is_read_again(sim, engine_for, monkeypatch):
+    from lucy_tui.engine import engine as engine_module
+
+    monkeypatch.setattr(engine_module, "POWER_TTL", 0.05)
+    engine = await engine_for(sim)
+    account = engine.brokers["kis"].accounts[0]
+    counter = CountingPower(engine.brokers["kis"])
+    for qty in (1, 2):
+        assert (await engine.place(PlaceOrder(CODE, Side.BUY, qty, PRICE - 10_000,
+                                              account=account))).ok
+        await asyncio.sleep(0.1)
+    assert counter.calls == 2
+
+
+
+async def test_a_failing_disk_is_reported_once_not_per_write(tmp_path):
+    from datetime import date, datetime
+
+    from lucy_tui.clock import KST
+    from lucy_tui.domain.model import AccountRef, Order
+    from lucy_tui.engine.journal import Journal, JournalError
+
+    reports = []
+    journal = Journal(tmp_path / "j", date(2026, 11, 24), fsync=False, on_error=reports.append)
+    journal.start()
+
+    def broken(log, chunk):
+        raise OSError(28, "No space left on device")
+
+    journal._write = broken
+    order = Order("x-1", AccountRef("kis", "1", "01"), CODE, Side.BUY, 1, PRICE,
+                  created_at=datetime.now(KST))
+    failures = 0
+    for _ in range(5):
+        journal.append("order", order)
+        try:
+            await journal.durable()
+        except JournalError:
+            failures += 1
+    await asyncio.sleep(0.05)
+    assert failures == 5
+    assert len(reports) == 1 and "No space left" in reports[0]
+    await asyncio.wait_for(journal.close(), 2)      # a failed tail does not hang the close
