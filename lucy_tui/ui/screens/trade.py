@@ -16,7 +16,7 @@ from textual.widgets import Footer, Static
 
 from ...engine import EngineError, OrderUpdated
 from ..actions import TRADE_ACTIONS, bindings
-from ..widgets.blotter import Blotter
+from ..widgets.blotter import COLUMN_KEYS, COMPACT_KEYS, Blotter
 from ..widgets.chain import OrderChain
 from ..widgets.command_line import CommandLine
 from ..widgets.header import HeaderBar
@@ -26,6 +26,7 @@ from .entry import EntryDesk
 
 OK, WARN, ERR, DIM = "#5fd75f", "#ffaf00", "#ff5f5f", "dim"
 CHAIN_LINES, CHAIN_HEAD = 40, 4
+NARROW = 140         # below this many columns the blotter shows its compact column set
 
 
 class _Names:
@@ -63,9 +64,11 @@ class TradeScreen(Screen):
         yield HeaderBar()
         # The blotter takes the full width (its columns need it); the tape shares the lower half
         # with the quote and the selected order's chain.
-        yield Blotter(names=_Names(self.app.universe), id="blotter")
+        narrow = self.app.size.width < NARROW
+        yield Blotter(names=_Names(self.app.universe), id="blotter",
+                      columns=COMPACT_KEYS if narrow else COLUMN_KEYS)
         with Horizontal(id="trade-main"):
-            yield FillTape(id="tape", max_lines=self.app.config.ui.tape_lines)
+            yield FillTape(id="tape", max_lines=self.app.config.ui.tape_lines, compact=narrow)
             with Vertical(id="trade-right"):
                 yield QuotePanel(id="quote")
                 yield OrderChain(id="chain")

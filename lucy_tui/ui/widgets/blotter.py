@@ -72,9 +72,12 @@ COLUMNS = (
     ("no", "#", 4), ("time", "시각", 8), ("broker", "증권", 3), ("account", "계좌", 8),
     ("side", "매매", 4), ("code", "코드", 6), ("name", "종목명", 12), ("qty", "수량", 7),
     ("price", "가격", 9), ("filled", "체결", 7), ("avg", "평균가", 9), ("leaves", "잔량", 7),
-    ("closed", "취소", 5), ("status", "상태", 8), ("order_no", "주문번호", 12),
+    ("closed", "취소", 5), ("status", "상태", 10), ("order_no", "주문번호", 12),
 )
 COLUMN_KEYS = tuple(key for key, _, _ in COLUMNS)
+#: What fits 100 columns: the columns a desk cannot do without (status and leaves included).
+COMPACT_KEYS = ("no", "side", "code", "name", "qty", "price", "filled", "leaves", "status",
+                "order_no")
 
 
 @dataclass
@@ -175,10 +178,14 @@ class Blotter(DataTable):
             return self.blotter
 
     def __init__(self, names: Mapping[str, str] | None = None, *, fps: float = DEFAULT_FPS,
+                 columns: tuple[str, ...] = COLUMN_KEYS,
                  name: str | None = None, id: str | None = None,
                  classes: str | None = None) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, name=name, id=id,
                          classes=classes)
+        #: The columns shown, a subset of COLUMN_KEYS in their order (COMPACT_KEYS when narrow).
+        self.column_keys = tuple(k for k in COLUMN_KEYS if k in columns)
+        self._pick = tuple(COLUMN_KEYS.index(k) for k in self.column_keys)
         #: Code → Korean name (e.g. ``{i.code: i.name for i in universe}``).
         self.names: Mapping[str, str] = names if names is not None else {}
         self._fps = fps
@@ -373,6 +380,10 @@ class Blotter(DataTable):
         return tuple(_text(spec) for spec in self._specs(key))
 
     def _specs(self, key: str) -> tuple[Spec, ...]:
+        specs = self._all_specs(key)
+        return specs if len(self._pick) == len(specs) else tuple(specs[i] for i in self._pick)
+
+    def _all_specs(self, key: str) -> tuple[Spec, ...]:
         if key in self.parents:
             return self._parent_specs(key)
         if key in self.orders:
@@ -455,7 +466,8 @@ class Blotter(DataTable):
 
     def on_mount(self) -> None:
         for key, label, width in COLUMNS:
-            self.add_column(label, key=key, width=width)
+            if key in self.column_keys:
+                self.add_column(label, key=key, width=width)
         self._rebuild = True
         self.flush(force=True)
         self.set_interval(1 / self._fps, self.flush)
@@ -526,7 +538,7 @@ class Blotter(DataTable):
             old = self._cells[key]
             if specs == old:
                 continue
-            for column, was, now in zip(COLUMN_KEYS, old, specs):
+            for column, was, now in zip(self.column_keys, old, specs):
                 if was != now:
                     changes.append((key, column, _text(now)))
             self._cells[key] = specs

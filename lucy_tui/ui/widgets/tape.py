@@ -58,6 +58,9 @@ COLUMNS: tuple[tuple[str, str, int, bool], ...] = (
     ("text", "내용", 0, False),
 )
 
+#: What a 100-column terminal has room for beside the quote pane.
+COMPACT_KEYS = ("time", "kind", "side", "name", "qty", "price", "order_no", "text")
+
 _PLAIN = Style()
 _DIM = Style(dim=True)
 _BUY = Style(color=RISE)
@@ -83,7 +86,7 @@ def cells_of(entry: TapeEntry) -> dict[str, str]:
         "cum": f"{entry.cum_qty:,}/{entry.order_qty:,}" if entry.order_qty else "",
         "avg": avg_krw(entry.avg),
         "venue": entry.venue,
-        "order_no": entry.order_no,
+        "order_no": entry.order_no.lstrip("0") or entry.order_no,   # as the blotter shows it
         "text": entry.text,
     }
 
@@ -115,7 +118,7 @@ _PALETTES: dict[tuple[str, Side | None], tuple[Style, Style, Style]] = {}
 _SIDE_COLUMNS = frozenset({"side", "qty", "price"})
 
 
-def line_segments(entry: TapeEntry) -> list[Segment]:
+def line_segments(entry: TapeEntry, columns=COLUMNS) -> list[Segment]:
     """One tape line as styled segments: side colour on side, quantity and price (red buys,
     blue sells); acks, amends, cancels and rejects dimmed; alerts amber."""
     cells = cells_of(entry)
@@ -123,7 +126,7 @@ def line_segments(entry: TapeEntry) -> list[Segment]:
     out: list[Segment] = []
     run: list[str] = []
     run_style = base
-    for key, _label, width, right in COLUMNS:
+    for key, _label, width, right in columns:
         style = coloured if key in _SIDE_COLUMNS else tag if key == "kind" else base
         if style is not run_style:
             out.append(Segment("".join(run), run_style))
@@ -134,16 +137,20 @@ def line_segments(entry: TapeEntry) -> list[Segment]:
     return out
 
 
-def header_segments() -> list[Segment]:
+def header_segments(columns=COLUMNS) -> list[Segment]:
     out: list[Segment] = []
-    for _key, label, width, right in COLUMNS:
+    for _key, label, width, right in columns:
         out.append(Segment(_fit(label, width, right), _HEADER))
         out.append(Segment(" "))
     out.pop()
     return out
 
 
-FIXED_WIDTH = sum(w for *_, w, _r in COLUMNS) + len(COLUMNS) - 1
+def fixed_width(columns=COLUMNS) -> int:
+    return sum(w for *_, w, _r in columns) + len(columns) - 1
+
+
+FIXED_WIDTH = fixed_width()
 
 
 class FillTape(ScrollView, can_focus=True):
@@ -201,9 +208,12 @@ class FillTape(ScrollView, can_focus=True):
             return self.tape
 
     def __init__(self, max_lines: int = DEFAULT_MAX_LINES, *, fps: float = DEFAULT_FPS,
-                 show_header: bool = True, name: str | None = None, id: str | None = None,
-                 classes: str | None = None) -> None:
+                 show_header: bool = True, compact: bool = False, name: str | None = None,
+                 id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
+        self._columns = (tuple(c for c in COLUMNS if c[0] in COMPACT_KEYS) if compact
+                         else COLUMNS)
+        self._fixed = fixed_width(self._columns)
         if max_lines < 1:
             raise ValueError(f"the tape must hold at least one line (max_lines={max_lines})")
         self._buffer: deque[TapeEntry] = deque(maxlen=max_lines)
@@ -211,7 +221,7 @@ class FillTape(ScrollView, can_focus=True):
         self._published_first = 0       # sequence number of the first line at the last flush
         self._published_count = 0
         self._strips: LRUCache[int, Strip] = LRUCache(1024)
-        self._header_strip = Strip(header_segments())
+        self._header_strip = Strip(header_segments(self._columns))
         self._strip_width = 0
         self._base_style: Style | None = None
         self._header = 1 if show_header else 0
@@ -447,7 +457,7 @@ class FillTape(ScrollView, can_focus=True):
             entry = self.entry(seq)
             if entry is None:
                 return Strip.blank(width, base)
-            strip = Strip(line_segments(entry), FIXED_WIDTH + cell_len(entry.text))
+            strip = Strip(line_segments(entry, self._columns), self._fixed + cell_len(entry.text))
             strip = strip.crop_extend(0, width, base)
             self._strips.set(seq, strip)
         if seq == self._cursor:
@@ -457,4 +467,5 @@ class FillTape(ScrollView, can_focus=True):
     def line_text(self, seq: int) -> str:
         """The plain text of one line as drawn (for tests and copying)."""
         entry = self.entry(seq)
-        return "" if entry is None else "".join(s.text for s in line_segments(entry))
+        return ("" if entry is None
+                else "".join(s.text for s in line_segments(entry, self._columns)))
