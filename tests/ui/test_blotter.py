@@ -69,7 +69,7 @@ async def test_rows_update_in_place_by_key_and_show_the_invariant():
         assert blotter.row_count == 1                     # updated, never appended again
         assert (cells["filled"], cells["leaves"], cells["avg"]) == ("30", "70", "71,000")
         assert cells["status"] == "부분체결" and cells["name"] == "삼성전자"
-        assert cells["order_no"] == "0000012345" and cells["side"] == "매수"
+        assert cells["order_no"] == "12345" and cells["side"] == "매수"    # shown unpadded
         assert [c.width for c in blotter.columns.values()] == widths
         blotter.apply(desk.cancel(lid))
         await pilot.pause(0.25)

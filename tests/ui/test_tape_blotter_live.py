@@ -58,7 +58,7 @@ async def test_an_order_placed_filled_amended_and_cancelled_reaches_both_widgets
 
             assert blotter.row_count == 1
             cells = {str(c.value): str(v) for c, v in zip(blotter.columns, blotter.get_row(lid))}
-            assert cells["order_no"] == f"{order.order_no}←{order.orig_order_no}"
+            assert cells["order_no"] == f"{order.order_no.lstrip('0')}←{order.orig_order_no.lstrip('0')}"
             assert (cells["qty"], cells["filled"], cells["leaves"], cells["closed"]) == (
                 "10", "4", "0", "6")
             assert cells["status"] == "취소" and cells["price"] == f"{PRICE - 500:,}"
