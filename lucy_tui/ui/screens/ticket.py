@@ -47,6 +47,9 @@ class OrderTicket(ModalScreen):
     OrderTicket.-buy #ticket { border: thick #ff5f5f; }
     OrderTicket #form { width: 1fr; height: auto; }
     OrderTicket #form Label { margin-top: 1; color: $text-muted; }
+    OrderTicket Horizontal { height: auto; }
+    OrderTicket #type { width: 22; }
+    OrderTicket #tif, OrderTicket #venue { width: 13; }
     OrderTicket QuotePanel { width: 40; }
     OrderTicket #ticket-echo { height: auto; margin-top: 1; }
     OrderTicket #ticket-title { text-style: bold; }
@@ -186,6 +189,9 @@ class OrderTicket(ModalScreen):
         view = next((v for v in self.app.desk.accounts() if v.account.key == cmd.account.key), None)
         if view is None:
             return Text("")
+        if self.side == "sell":
+            held = self.app.desk.position(cmd.account, cmd.instrument.code)
+            return Text(f"   매도가능 {held.sellable_qty if held else 0:,}주", style="dim")
         return Text(f"   주문가능 ₩{view.buying_power:,}", style="dim")
 
     # ------------------------------------------------------------ send
