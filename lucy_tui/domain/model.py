@@ -9,7 +9,9 @@ orders), so an object handed to the UI can never change under it.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -249,6 +251,65 @@ class Fill:
         return self.qty * self.price
 
 
+class FillIds:
+    """The fill ids applied to one order: an immutable set that grows in O(1).
+
+    An order is a chain of frozen snapshots, each one fill later than the last. A frozenset
+    copied on every fill made a share-by-share fill of 50,000 shares quadratic (measured: 170
+    µs a fill by the 9,000th). Here every snapshot of a chain shares one insertion-ordered dict
+    (id → position) and sees its first ``n`` entries; extending the newest snapshot appends in
+    place, extending an older one copies (a branch, which the engine never makes)."""
+
+    __slots__ = ("_index", "_n")
+
+    def __init__(self, ids: Iterable[str] = ()):
+        self._index: dict[str, int] = {}
+        for fill_id in ids:
+            self._index.setdefault(fill_id, len(self._index))
+        self._n = len(self._index)
+
+    @classmethod
+    def _view(cls, index: dict[str, int], n: int) -> FillIds:
+        view = cls.__new__(cls)
+        view._index, view._n = index, n
+        return view
+
+    def __contains__(self, fill_id: object) -> bool:
+        at = self._index.get(fill_id)  # type: ignore[arg-type]
+        return at is not None and at < self._n
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __iter__(self) -> Iterator[str]:
+        return islice(self._index, self._n)
+
+    def __or__(self, other: Iterable[str]) -> FillIds:
+        new = [fill_id for fill_id in other if fill_id not in self]
+        if not new:
+            return self
+        if self._n == len(self._index):
+            for fill_id in new:
+                self._index.setdefault(fill_id, len(self._index))
+            return FillIds._view(self._index, len(self._index))
+        return FillIds([*self, *new])
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, FillIds):
+            if other._index is self._index:
+                return other._n == self._n
+            return other._n == self._n and set(self) == set(other)
+        if isinstance(other, (set, frozenset)):
+            return len(other) == self._n and all(fill_id in self for fill_id in other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._n)        # equal sets have equal sizes
+
+    def __repr__(self) -> str:
+        return f"FillIds({list(self)!r})"
+
+
 @dataclass(frozen=True, slots=True)
 class Order:
     local_id: str
@@ -272,7 +333,7 @@ class Order:
     reject_reason: str = ""
     created_at: datetime | None = None
     updated_at: datetime | None = None
-    fill_ids: frozenset[str] = field(default=frozenset())
+    fill_ids: FillIds = field(default_factory=FillIds)
 
     @property
     def leaves_qty(self) -> int:

@@ -35,7 +35,9 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..domain import states
-from ..domain.model import AccountRef, Fill, Order, OrderStatus, OrderType, Side, TimeInForce, Venue
+from ..domain.model import (
+    AccountRef, Fill, FillIds, Order, OrderStatus, OrderType, Side, TimeInForce, Venue,
+)
 from .book import LegSlot, Parent
 
 # ------------------------------------------------------------------ encoding
@@ -122,7 +124,7 @@ def decode_order(r: dict, fill_ids: frozenset[str]) -> Order:
                  filled_qty=r["fq"], filled_amount=r["fa"], cancelled_qty=r["cq"],
                  order_no=r["no"], orig_order_no=r["orig"], parent_id=r["parent"],
                  external=r["ext"], reject_reason=r["why"], created_at=_time(r["at"]),
-                 updated_at=_time(r["upd"]), fill_ids=fill_ids)
+                 updated_at=_time(r["upd"]), fill_ids=FillIds(fill_ids))
 
 
 def decode_fill(r: dict) -> Fill:
