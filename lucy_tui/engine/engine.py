@@ -907,6 +907,12 @@ class Engine:
                 self._hold(fill.account, fill.order_no, event)
                 return
             self._emit(self.book.apply_fill(order.local_id, fill, event.cum_qty))
+            if event.cum_qty and self.book.cum.get(
+                    (fill.account.key, fill.order_no), (0, 0))[0] < event.cum_qty:
+                # The broker has filled more of this order than its notices told us (notices
+                # lost while the feed was down, after the reconnect's inquiry had read the
+                # order): only the inquiry knows the amounts, so ask it again.
+                self._spawn(self.reconcile(fill.account))
             self._fills_seen += 1
             if self._fills_seen % FREEZE_EVERY == 1:
                 # The day's book is long-lived and acyclic (refcounting frees what it drops);

@@ -5,7 +5,9 @@ number (or, for an amend record, by the number it replaced); else resolve an UNK
 matches it by account/code/side/qty/price/time; else it was placed outside Lucy and appears as
 ``external``. Filled quantity the book lacks is synthesised as a fill whose id is the KIS
 notice's (``<order no>:<broker cum qty>``); since notices carry the broker's cumulative quantity
-per number, a later notice at or below it is recognised as counted, whatever its id."""
+per number, a later notice at or below it is recognised as counted, whatever its id. (When that
+notice already came but was counted only in part — the ones before it were lost — the rest gets
+an id of its own.)"""
 
 from __future__ import annotations
 
@@ -130,7 +132,13 @@ def _fills(book: Book, account: AccountRef, local_id: str, r: OrderReport, now: 
         return []
     amount = r.filled_amount - held_amount
     price = amount // missing if amount > 0 else (r.price or 0)
-    fill = Fill(fill_id=f"{r.order_no}:{r.filled_qty}", order_no=r.order_no, account=account,
+    fill_id = f"{r.order_no}:{r.filled_qty}"
+    if (account.key, fill_id) in book.fill_ids:
+        # The notice at this cumulative quantity came, but notices before it were lost, so the
+        # book counted only the shares it carried: the rest is this fill's, under an id of its
+        # own (the notice's is spent).
+        fill_id = f"{fill_id}+{held_qty}"
+    fill = Fill(fill_id=fill_id, order_no=r.order_no, account=account,
                 code=r.code, side=r.side, qty=missing, price=price, time=r.time or now,
                 venue=r.venue, local_id=local_id)
     return book.apply_fill(local_id, fill, cum_qty=r.filled_qty)
