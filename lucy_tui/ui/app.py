@@ -121,7 +121,7 @@ class LucyApp(App):
         from .screens.login import LoginScreen
 
         self.push_screen(LoginScreen(self.profiles, auto=self.auto_login))
-        self.set_interval(FRAME_SECONDS, self._flush)
+        self.set_interval(FRAME_SECONDS, self._drain_inbox)
         self.set_interval(1.0, self.draw_header)
 
     async def start_demo_sim(self):
@@ -304,7 +304,7 @@ class LucyApp(App):
                 time=self.clock.now(), kind="alert", code=getattr(alert, "code", ""),
                 text=message.text)])
 
-    def _flush(self) -> None:
+    def _drain_inbox(self) -> None:
         if self.session is None or not self.screen_stack:
             return
         events, self._inbox = self._inbox, []
