@@ -84,8 +84,25 @@ def period_label(yyyymm: str) -> str:
     return f"{text[:4]}.{text[4:6]}" if len(text) >= 6 else text
 
 
+class _Labelled:
+    """Rows of (label, value) pairs read by label, in the broker's order."""
+
+    __slots__ = ()
+    items: tuple
+
+    def get(self, label: str):
+        for name, value in self.items:
+            if name == label:
+                return value
+        return None
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return tuple(name for name, _ in self.items)
+
+
 @dataclass(frozen=True, slots=True)
-class FinancialRow:
+class FinancialRow(_Labelled):
     """One fiscal period of one statement: (label, won) lines in the statement's order.
 
     Quarterly income statements are cumulative from the start of the fiscal year, as KIS
@@ -96,34 +113,16 @@ class FinancialRow:
     period: str                          # YYYYMM of the period's end
     items: tuple[tuple[str, int], ...]
 
-    def get(self, label: str) -> int | None:
-        for name, value in self.items:
-            if name == label:
-                return value
-        return None
-
-    @property
-    def labels(self) -> tuple[str, ...]:
-        return tuple(name for name, _ in self.items)
 
 
 @dataclass(frozen=True, slots=True)
-class RatioRow:
+class RatioRow(_Labelled):
     """One fiscal period of one ratio group; values are percent except EPS/BPS/SPS (won)."""
 
     group: RatioGroup
     period: str
     items: tuple[tuple[str, Decimal], ...]
 
-    def get(self, label: str) -> Decimal | None:
-        for name, value in self.items:
-            if name == label:
-                return value
-        return None
-
-    @property
-    def labels(self) -> tuple[str, ...]:
-        return tuple(name for name, _ in self.items)
 
 
 @dataclass(frozen=True, slots=True)

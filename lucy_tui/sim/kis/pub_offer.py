@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Callable
 
 from ...brokers.kis.codes import Msg, Outcome
 from .. import ipo_demo
-from .rest import Ctx, Reply, envelope
+from .rest import Ctx, Reply, envelope, ymd_arg
 
 if TYPE_CHECKING:
     from .front import KisFront
@@ -35,7 +35,7 @@ class KisPubOffers:
         rest.handle("pub_offer", self.pub_offer)
 
     def pub_offer(self, ctx: Ctx) -> Reply:
-        first, last = _ymd(ctx.arg("F_DT")), _ymd(ctx.arg("T_DT"))
+        first, last = ymd_arg(ctx.arg("F_DT")), ymd_arg(ctx.arg("T_DT"))
         if first is None or last is None:
             field = "F_DT" if first is None else "T_DT"
             return Reply(envelope(Msg(BAD_INPUT.rt_cd, BAD_INPUT.msg_cd,
@@ -74,12 +74,3 @@ class KisPubOffers:
             "assign_stk_qty": f"{o.shares // 10}",
         }
 
-
-def _ymd(text: str) -> date | None:
-    text = text.strip()
-    if len(text) != 8 or not text.isdigit():
-        return None
-    try:
-        return date(int(text[:4]), int(text[4:6]), int(text[6:]))
-    except ValueError:
-        return None

@@ -29,7 +29,7 @@ from ..history import PriceHistory, listed_shares
 from ..intraday import MinuteTape
 from .inquiries import rate
 from .quotes import MARKET_DIV, NO_DATA, KisQuotes, _strip_etn, sign
-from .rest import Ctx, Reply, envelope
+from .rest import Ctx, Reply, envelope, ymd_arg
 
 if TYPE_CHECKING:
     from .front import KisFront
@@ -42,15 +42,6 @@ BAD_DIV = codes.Msg("2", "OPSQ2001", "ERROR : INPUT INVALID_CHECK_DIV_CLS_CODE")
 BAD_HOUR = codes.Msg("2", "OPSQ2001", "ERROR : INPUT INVALID_CHECK_INPUT_HOUR")
 EOK = Decimal(rc.EOK)
 
-
-def _day(text: str) -> date | None:
-    text = text.strip()
-    if len(text) != 8 or not text.isdigit():
-        return None
-    try:
-        return date(int(text[:4]), int(text[4:6]), int(text[6:]))
-    except ValueError:
-        return None
 
 
 def _amount(value: Decimal) -> str:
@@ -152,7 +143,7 @@ class KisResearch:
             period = ChartPeriod(ctx.arg("FID_PERIOD_DIV_CODE").strip().upper() or "D")
         except ValueError:
             return Reply(envelope(BAD_PERIOD))
-        start, end = _day(ctx.arg("FID_INPUT_DATE_1")), _day(ctx.arg("FID_INPUT_DATE_2"))
+        start, end = ymd_arg(ctx.arg("FID_INPUT_DATE_1")), ymd_arg(ctx.arg("FID_INPUT_DATE_2"))
         if start is None or end is None:
             return Reply(envelope(BAD_DATE))
         code, inst = self._symbol(ctx)
@@ -287,7 +278,7 @@ class KisResearch:
         code, inst = self._symbol(ctx)
         if inst is None:
             return Reply(envelope(NO_DATA))
-        start, end = _day(ctx.arg("FID_INPUT_DATE_1")), _day(ctx.arg("FID_INPUT_DATE_2"))
+        start, end = ymd_arg(ctx.arg("FID_INPUT_DATE_1")), ymd_arg(ctx.arg("FID_INPUT_DATE_2"))
         if start is None or end is None:
             return Reply(envelope(BAD_DATE))
         candles = self.history.past(code)

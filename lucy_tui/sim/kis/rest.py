@@ -23,6 +23,7 @@ import json
 import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -67,6 +68,17 @@ class Reply:
 
 
 Handler = Callable[[Ctx], Awaitable[Reply] | Reply]
+
+
+def ymd_arg(text: str) -> date | None:
+    """A ``YYYYMMDD`` query argument as a date; None when blank or not a date."""
+    text = text.strip()
+    if len(text) != 8 or not text.isdigit():
+        return None
+    try:
+        return date(int(text[:4]), int(text[4:6]), int(text[6:]))
+    except ValueError:
+        return None
 
 
 def pad_msg(text: str) -> str:
