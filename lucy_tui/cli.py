@@ -103,8 +103,18 @@ def _lookup(query: str, limit: int) -> int:
     return 0
 
 
+def log_path() -> Path:
+    from platformdirs import user_log_path
+
+    return Path(user_log_path("lucy", appauthor=False)) / "lucy.log"
+
+
 def _console(cfg, *, demo: bool) -> int:
+    from . import redact
     from .ui.app import LucyApp
+
+    # The screen is the terminal: what goes wrong goes to a file, secrets and tokens masked.
+    redact.log_to_file(log_path())
 
     profiles = None
     if cfg.general.environment != "demo" and not demo:

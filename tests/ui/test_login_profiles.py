@@ -72,6 +72,13 @@ async def test_password_then_connect_with_keyring_secrets(sim, tmp_path):
             await until(pilot, lambda: len([o for o in engine.orders if o.parent_id]) == 2
                         and all(o.status is OrderStatus.NEW for o in engine.orders))
             assert sorted(o.qty for o in engine.orders) == [4, 6]
+            # Lookup without the demo's in-process market: search, then the broker's quote.
+            await pilot.press("f4")
+            await until(pilot, lambda: type(app.screen).__name__ == "MarketScreen")
+            app.screen.query_one("#search").value = "ㅋㅋㅇ"
+            panel = app.screen.query_one("#book")
+            await until(pilot, lambda: panel.code == "035720" and panel.quote is not None)
+            assert panel.quote.upper_limit > panel.quote.last > 0
 
 
 async def test_a_missing_secret_is_told_on_the_login_screen(sim, tmp_path):
