@@ -49,7 +49,7 @@ def _pushed(app, name: str) -> Screen | None:
         from .screens.watchlist import WatchlistScreen
 
         return WatchlistScreen(app.watch_store(), app.price_feed(), universe=app.universe,
-                               bell=app.config.ui.bell)
+                               bell=app.config.ui.bell, watcher=app.watcher())
     sources = app.sources
     if sources is None:
         return None
@@ -99,6 +99,7 @@ class LucyApp(App):
         self._watch_store = None
         self._feed = None
         self._research = None
+        self._watcher = None
         self._inbox: list = []
         self._ticks: dict[str, Any] = {}
         self._current = "login"
@@ -156,6 +157,39 @@ class LucyApp(App):
         self.run_intent(self.desk.refresh(self.session.engine, self.clock.now()),
                         self._refreshed, "잔고 조회")
         self._start_sources()
+        self.run_intent(self._watch_levels(), None, "기준가 감시")
+
+    def watcher(self):
+        if self._watcher is None:
+            from ..watchlist import AlertWatcher
+
+            self._watcher = AlertWatcher()
+        return self._watcher
+
+    async def _watch_levels(self) -> None:
+        """Base prices raise alerts on every screen, not only while the watchlist is open:
+        the symbols that carry levels are fed from login on."""
+        store = self.watch_store()
+        entries = [e for name in store.names for e in store.get(name).entries
+                   if e.buy_below or e.sell_above]
+        if not entries:
+            return
+        watcher, feed = self.watcher(), self.price_feed()
+        watcher.watch(entries)
+        feed.on_update = self._on_watch_quote
+        feed.start()
+        await feed.set_codes(sorted({e.code for e in entries}))
+
+    def _on_watch_quote(self, quote) -> None:
+        from .screens.market_intents import WatchAlert
+
+        for alert in self.watcher().on_price(quote.code, quote.last, quote.time):
+            inst = self.universe.get(alert.code)
+            text = alert.describe(inst.name if inst else "")
+            self.notify(text, title="기준가 알림", severity="warning", timeout=8)
+            if self.config.ui.bell:
+                self.bell()
+            self.post_message(WatchAlert(alert, text))
 
     def _start_sources(self) -> None:
         """IPO calendar, theme snapshots and the scheduled jobs (token refresh among them);
@@ -289,12 +323,9 @@ class LucyApp(App):
         self.notify(f"관심종목 '{name}'에 {message.code} 추가")
 
     def on_watch_alert(self, message) -> None:
-        """A base price crossed: a toast, a line on the fill tape, the bell if asked for."""
+        """A base price crossed (the toast and the bell came with it): a line on the tape."""
         from .tape_model import TapeEntry
 
-        self.notify(message.text, severity="warning", timeout=8)
-        if self.config.ui.bell:
-            self.bell()
         trade = self.get_screen("trade") if self.session else None
         if trade is not None and trade.is_mounted:
             from .widgets.tape import FillTape

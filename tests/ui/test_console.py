@@ -220,3 +220,24 @@ async def test_price_from_the_book_and_csv_export():
         await until(pilot, lambda: out.exists() and len(list(out.glob("*.csv"))) >= 2)
         orders_csv = next(p for p in out.glob("*orders.csv"))
         assert "005930" in orders_csv.read_text()
+
+
+async def test_a_base_price_alert_reaches_the_tape_without_the_watchlist_open():
+    from lucy_tui.watchlist import WatchlistStore
+
+    store = WatchlistStore(profile="demo")
+    store.add("관심", "005930") if not store.get("관심").entry("005930") else None
+    store.set_levels("관심", "005930", buy_below=None, sell_above=269_400)
+    try:
+        async with console() as (app, pilot):
+            feed = lambda: app._feed                                             # noqa: E731
+            await until(pilot, lambda: feed() is not None and feed().quotes.get("005930")
+                        and feed().quotes["005930"].last, what="the level's symbol priced")
+            counterparty(app, Side.SELL, 5, 269_500)
+            counterparty(app, Side.BUY, 5, 269_500)               # a trade above the level
+            tape = app.screen.query_one(FillTape)
+            await until(pilot, lambda: any(e.kind == "alert" and e.code == "005930"
+                                           for e in tape.entries), what="alert on the tape")
+            assert type(app.screen).__name__ == "TradeScreen"
+    finally:
+        store.set_levels("관심", "005930", buy_below=None, sell_above=None)

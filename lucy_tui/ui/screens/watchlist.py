@@ -118,6 +118,7 @@ class WatchlistScreen(Screen):
         table = self.query_one("#wl-table", DataTable)
         for key, label, width in COLUMNS:
             table.add_column(label, key=key, width=width)
+        self._app_update = self.feed.on_update      # the app's alerts, given back on close
         self.feed.on_update = self._on_quote
         self.feed.start()
         self.set_interval(FRAME, self._redraw)
@@ -128,7 +129,7 @@ class WatchlistScreen(Screen):
     def on_unmount(self) -> None:
         # The feed belongs to the app and may outlive this screen; it must not call back here.
         if self.feed.on_update == self._on_quote:
-            self.feed.on_update = None
+            self.feed.on_update = getattr(self, "_app_update", None)
 
     # ------------------------------------------------------------------ data
 
