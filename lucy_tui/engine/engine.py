@@ -297,6 +297,11 @@ class Engine:
         assert error is not None
         raise error
 
+    def forget_instruments(self) -> None:
+        """Drop what brokers said of instruments (kind, market, halts): re-read on next use,
+        after the daily master refresh."""
+        self._instruments.clear()
+
     async def buying_power(self, account: AccountRef, code: str, price: int | None,
                            type: OrderType = OrderType.LIMIT) -> int:
         """Cash the broker would let this account spend on ``code`` at ``price`` (주문가능금액);

@@ -191,6 +191,22 @@ class LucyApp(App):
                 self.bell()
             self.post_message(WatchAlert(alert, text))
 
+    async def _refresh_masters(self):
+        """The scheduled master job: LS's stock master (t8436) read again; KIS has no master
+        TR (its instruments are asked per code, search-stock-info), so the engine forgets what
+        it cached and asks again on next use."""
+        from ..sources.scheduler import JobOutcome
+
+        engine = self.session.engine
+        parts = []
+        for broker in list(engine.brokers.values()):
+            refresh = getattr(broker, "refresh_master", None)
+            if refresh is not None:
+                parts.append(f"{broker.name}: {await refresh():,}종목")
+        engine.forget_instruments()
+        parts.append("instrument cache cleared")
+        return JobOutcome(True, " · ".join(parts))
+
     def _start_sources(self) -> None:
         """IPO calendar, theme snapshots and the scheduled jobs (token refresh among them);
         in demo mode they read the simulator's copies of the sites."""
@@ -202,7 +218,7 @@ class LucyApp(App):
         directory = self.spec.journal_dir.parent / "sources" if self.demo else None
         try:
             self.sources = build(self.config.schedule, pages=pages, directory=directory,
-                                 clock=self.clock,
+                                 clock=self.clock, master_refresh=self._refresh_masters,
                                  token_refresh=token_job(lambda: engine.brokers.values(),
                                                          clock=self.clock))
             self.sources.registry.start()

@@ -241,3 +241,14 @@ async def test_a_base_price_alert_reaches_the_tape_without_the_watchlist_open():
             assert type(app.screen).__name__ == "TradeScreen"
     finally:
         store.set_levels("관심", "005930", buy_below=None, sell_above=None)
+
+
+async def test_the_master_refresh_job_rereads_the_ls_master():
+    from lucy_tui.sources.jobs import MASTER_JOB
+
+    async with console() as (app, pilot):
+        await until(pilot, lambda: app.sources is not None)
+        outcome = await app.sources.registry.run_now(MASTER_JOB)
+        assert outcome.ok and "ls:" in outcome.message, outcome
+        count = int(outcome.message.split("ls:")[1].split("종목")[0].replace(",", ""))
+        assert count == len(app.universe)

@@ -249,6 +249,11 @@ class LsBroker(BrokerClient):
         return mapping.instrument(row, nxt=bool(known and known.nxt),
                                   name_en=known.name_en if known else "")
 
+    async def refresh_master(self) -> int:
+        """Read the stock master (t8436) again, as before each open; returns the listing count."""
+        self._master = None
+        return len(await self._master_rows())
+
     async def _master_rows(self) -> dict[str, dict]:
         if self._master is None:
             envelope = await self.rest.call(codes.T8436, {"gubun": "0"})
