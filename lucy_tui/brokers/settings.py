@@ -62,6 +62,11 @@ class BrokerSettings:
                 f"{name} env 'real' trades real money: set allow_real=True explicitly to use it")
         if not self.app_key or not self.app_secret:
             raise self.error(f"{name} app_key and app_secret are required")
+        # Wherever the keys came from (keyring, environment, the demo's simulator), a log line
+        # or a crash report that carries them prints them masked.
+        from .. import redact
+
+        redact.register(self.app_key, self.app_secret)
 
     def _freeze_accounts(self) -> None:
         object.__setattr__(self, "accounts", tuple(self.accounts))
