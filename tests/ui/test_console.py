@@ -252,3 +252,24 @@ async def test_the_master_refresh_job_rereads_the_ls_master():
         assert outcome.ok and "ls:" in outcome.message, outcome
         count = int(outcome.message.split("ls:")[1].split("종목")[0].replace(",", ""))
         assert count == len(app.universe)
+
+
+async def test_history_for_a_range_from_the_brokers():
+    async with console() as (app, pilot):
+        await type_line(pilot, "b 005930 2 @260000")
+        await type_line(pilot, "b 005930 3 @260000 to ls:C")
+        engine = app.session.engine
+        await until(pilot, lambda: len(engine.orders) == 2
+                    and all(o.status is OrderStatus.NEW for o in engine.orders))
+        await pilot.press("f5")
+        await until(pilot, lambda: type(app.screen).__name__ == "HistoryScreen")
+        table = app.screen.query_one("#history")
+        await until(pilot, lambda: table.row_count == 2, what="today's two orders")
+        app.screen.query_one("#from").value = "2026-11-20"
+        app.screen.action_refresh()
+        status = app.screen.query_one("#history-status")
+        await until(pilot, lambda: "당일 내역만" in str(status.render()), what="LS says today only")
+        assert table.row_count == 2
+        app.screen.query_one("#from").value = "2026-13-01"
+        app.screen.action_refresh()
+        assert "YYYY-MM-DD" in str(status.render())

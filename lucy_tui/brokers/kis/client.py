@@ -177,25 +177,41 @@ class KisBroker(KisResearchMixin, BrokerClient):
 
     async def orders_today(self, account: AccountRef) -> list[OrderReport]:
         today = self._today()
-        day = today.strftime("%Y%m%d")
-        params = {
-            "CANO": account.number, "ACNT_PRDT_CD": account.product,
-            "INQR_STRT_DT": day, "INQR_END_DT": day, "SLL_BUY_DVSN_CD": "00",
-            "INQR_DVSN": "00", "PDNO": "", "CCLD_DVSN": "00", "ORD_GNO_BRNO": "", "ODNO": "",
-            "INQR_DVSN_3": "00", "INQR_DVSN_1": "", "EXCG_ID_DVSN_CD": self.env.daily_ccld_venue,
-        }
-        rows, _ = await self.rest.pages(fn.DAILY_CCLD, params)
-        reports: dict[str, OrderReport] = {}
-        for row in rows:
-            report = mapping.order_report(row, account, today)
-            if not report.order_no or report.order_no in reports:
-                continue
-            reports[report.order_no] = report
+        reports = []
+        for report, row in await self._daily_ccld(account, today, today):
+            reports.append(report)
             self.tracker.remember(report.order_no, account=account,
                                   branch=str(row.get("ord_gno_brno", "")),
                                   dvsn=str(row.get("ord_dvsn_cd", "")).strip(),
                                   venue=report.venue.value)
-        return list(reports.values())
+        return reports
+
+    async def orders_between(self, account: AccountRef, start, end) -> list[OrderReport]:
+        """Orders and fills from ``start`` to ``end`` (dates), for the history screen. The
+        inquiry serves the last three months; older days are another TR Lucy does not send."""
+        if start > end:
+            raise BrokerRejected(f"조회 기간: {start} > {end}", broker=self.name)
+        if (self._today() - start).days > 92:
+            raise NotSupported("KIS: 3개월 이전 주문내역은 조회하지 않습니다 (inquire-daily-ccld "
+                               "serves the last three months)", broker=self.name)
+        return [report for report, _ in await self._daily_ccld(account, start, end)]
+
+    async def _daily_ccld(self, account: AccountRef, start, end) -> list[tuple[OrderReport, dict]]:
+        params = {
+            "CANO": account.number, "ACNT_PRDT_CD": account.product,
+            "INQR_STRT_DT": start.strftime("%Y%m%d"), "INQR_END_DT": end.strftime("%Y%m%d"),
+            "SLL_BUY_DVSN_CD": "00",
+            "INQR_DVSN": "00", "PDNO": "", "CCLD_DVSN": "00", "ORD_GNO_BRNO": "", "ODNO": "",
+            "INQR_DVSN_3": "00", "INQR_DVSN_1": "", "EXCG_ID_DVSN_CD": self.env.daily_ccld_venue,
+        }
+        rows, _ = await self.rest.pages(fn.DAILY_CCLD, params)
+        out: dict[tuple[str, str], tuple[OrderReport, dict]] = {}
+        for row in rows:
+            report = mapping.order_report(row, account, self._today())
+            key = (str(row.get("ord_dt", "")), report.order_no)   # numbers restart each day
+            if report.order_no and key not in out:
+                out[key] = (report, row)
+        return list(out.values())
 
     async def balance(self, account: AccountRef) -> tuple[Balance, list[Position]]:
         params = {

@@ -1,6 +1,7 @@
-"""History: the day's orders as each broker's own inquiry reports them (the book of record),
-account by account — external orders included — with filled quantity, average price and what was
-cancelled. ``r`` asks again."""
+"""History: orders and fills for a date range as each broker's own inquiry reports them (the
+book of record), account by account — external orders included — with filled quantity, average
+price and what was cancelled. KIS answers for the last three months; LS's order inquiry (t0425)
+knows only today, which the status line says when the range reaches back further."""
 
 from __future__ import annotations
 
@@ -8,14 +9,17 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from datetime import date
+
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from ...brokers.base import BrokerError
 from ...domain.model import Side
 from ..fmt import FALL, RISE
 from ..widgets.header import HeaderBar
 
-COLUMNS = (("time", "시각", 9), ("account", "계좌", 10), ("order_no", "주문번호", 12),
+COLUMNS = (("time", "일시", 15), ("account", "계좌", 10), ("order_no", "주문번호", 12),
            ("orig", "원주문", 12), ("side", "구분", 5), ("code", "코드", 7), ("name", "종목명", 14),
            ("qty", "주문", 8), ("price", "가격", 10), ("filled", "체결", 8), ("avg", "평균가", 10),
            ("cancelled", "취소", 7), ("kind", "유형", 6))
@@ -23,12 +27,22 @@ COLUMNS = (("time", "시각", 9), ("account", "계좌", 10), ("order_no", "주�
 
 class HistoryScreen(Screen):
     BINDINGS = [Binding("r", "refresh", "조회 Refresh", id="history_refresh")]
-    DEFAULT_CSS = "HistoryScreen DataTable { height: 1fr; }"
+    DEFAULT_CSS = """
+    HistoryScreen DataTable { height: 1fr; }
+    HistoryScreen #range { height: 3; }
+    HistoryScreen #range Input { width: 16; }
+    HistoryScreen #range Label { padding: 1 1 0 1; }
+    """
 
     def compose(self) -> ComposeResult:
         yield HeaderBar()
-        yield Static(Text("당일 주문·체결 (브로커 조회) — today's orders and fills as the brokers "
-                          "report them · r 조회", style="bold"), id="history-title")
+        today = self.app.clock.now().date().isoformat()
+        with Horizontal(id="range"):
+            yield Label("주문·체결 내역 (브로커 조회)  기간")
+            yield Input(today, id="from")
+            yield Label("~")
+            yield Input(today, id="to")
+            yield Label("Enter 또는 r: 조회")
         yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
         yield Static(id="history-status")
         yield Footer()
@@ -45,17 +59,42 @@ class HistoryScreen(Screen):
     def apply_events(self, events, ticks, *, visible: bool) -> None:
         """History is what the brokers said when asked; it does not follow the live stream."""
 
-    def action_refresh(self) -> None:
-        self.query_one("#history-status", Static).update(Text("조회 중…", style="dim"))
-        self.app.run_intent(self._fetch(), self._show, "내역 조회")
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_refresh()
 
-    async def _fetch(self):
+    def action_refresh(self) -> None:
+        status = self.query_one("#history-status", Static)
+        try:
+            start = date.fromisoformat(self.query_one("#from", Input).value.strip())
+            end = date.fromisoformat(self.query_one("#to", Input).value.strip())
+        except ValueError:
+            status.update(Text("✕ 날짜는 2026-12-04 처럼 입력하세요 — dates as YYYY-MM-DD",
+                               style="#ff5f5f"))
+            return
+        if start > end:
+            status.update(Text(f"✕ 시작일 {start}이 종료일 {end}보다 늦습니다", style="#ff5f5f"))
+            return
+        status.update(Text("조회 중…", style="dim"))
+        self.app.run_intent(self._fetch(start, end), self._show, "내역 조회")
+
+    async def _fetch(self, start: date, end: date):
         engine = self.app.session.engine
+        today = self.app.clock.now().date()
         rows, problems = [], []
         for broker in engine.brokers.values():
+            between = getattr(broker, "orders_between", None)
             for account in broker.accounts:
                 try:
-                    rows += await broker.orders_today(account)
+                    if (start, end) == (today, today):
+                        rows += await broker.orders_today(account)
+                    elif between is not None:
+                        rows += await between(account, start, end)
+                    elif start <= today <= end:
+                        rows += await broker.orders_today(account)
+                        problems.append(f"{account}: {broker.name.upper()}는 당일 내역만 조회")
+                    else:
+                        problems.append(f"{account}: {broker.name.upper()}는 당일 내역만 조회")
                 except BrokerError as exc:
                     problems.append(f"{account}: {exc}")
         rows.sort(key=lambda r: (r.time is None, r.time or 0, r.order_no))
@@ -72,7 +111,7 @@ class HistoryScreen(Screen):
                         style=RISE if r.side is Side.BUY else FALL)
             avg = r.avg_price
             kind = "정정" if r.is_amend else "취소" if r.is_cancel else ""
-            table.add_row(f"{r.time:%H:%M:%S}" if r.time else "", str(r.account), r.order_no,
+            table.add_row(f"{r.time:%m-%d %H:%M:%S}" if r.time else "", str(r.account), r.order_no,
                           r.orig_order_no, side, r.code, r.name or (inst.name if inst else ""),
                           Text(f"{r.qty:,}", justify="right"),
                           Text(f"{r.price:,}" if r.price else "시장가", justify="right"),
