@@ -69,7 +69,7 @@ STATUS_FILTERS = ("all", "working", "filled", "cancelled", "rejected")
 # Fixed widths (nothing measures cells); with the table's one-cell padding either side the
 # row fits a 160-column terminal.
 COLUMNS = (
-    ("no", "#", 4), ("time", "시각", 8), ("broker", "증권", 3), ("account", "계좌", 8),
+    ("no", "#", 4), ("time", "시각", 8), ("broker", "증권", 6), ("account", "계좌", 10),
     ("side", "매매", 4), ("code", "코드", 6), ("name", "종목명", 12), ("qty", "수량", 7),
     ("price", "가격", 9), ("filled", "체결", 7), ("avg", "평균가", 9), ("leaves", "잔량", 7),
     ("closed", "취소", 5), ("status", "상태", 10), ("order_no", "주문번호", 12),
