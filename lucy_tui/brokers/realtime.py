@@ -24,6 +24,12 @@ from .base import BrokerError, Connection
 Pair = tuple[str, str]
 
 
+#: Frames a reader handles before it lets the rest of the loop run. Frames already buffered
+#: come back from the socket without a suspension, so a burst of thousands of notices would
+#: otherwise hold the loop (and every key press in the console) until it is drained.
+YIELD_EVERY = 32
+
+
 class RealtimeSession:
     #: Names the background task, log lines and errors.
     broker = ""

@@ -24,7 +24,7 @@ from websockets.asyncio.client import ClientConnection
 
 from .codes import WS_TRADE
 from ..base import BrokerError, BrokerRejected, Connection
-from ..realtime import RealtimeSession
+from ..realtime import YIELD_EVERY, RealtimeSession
 from .frames import FrameError, Notice, decrypt, parse_notices, parse_ticks, split_frame
 from .settings import KisSettings
 
@@ -125,7 +125,11 @@ class KisRealtime(RealtimeSession):
             self._wanted.pop((tr_id, tr_key), None)
 
     async def _read_frames(self, ws: ClientConnection) -> None:
+        count = 0
         async for raw in ws:
+            count += 1
+            if count % YIELD_EVERY == 0:
+                await asyncio.sleep(0)      # see brokers/realtime.YIELD_EVERY
             text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
             if text[:1] in ("0", "1"):
                 self._data(text)

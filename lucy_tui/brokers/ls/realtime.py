@@ -24,7 +24,7 @@ from collections.abc import Awaitable, Callable
 from websockets.asyncio.client import ClientConnection
 
 from ..base import BrokerError, BrokerRejected, Connection
-from ..realtime import RealtimeSession
+from ..realtime import YIELD_EVERY, RealtimeSession
 from ..tokens import CachedToken
 from . import codes
 from .errors import BROKER, TOKEN_CODES
@@ -161,7 +161,11 @@ class LsRealtime(RealtimeSession):
         raise error
 
     async def _read_frames(self, ws: ClientConnection) -> None:
+        count = 0
         async for raw in ws:
+            count += 1
+            if count % YIELD_EVERY == 0:
+                await asyncio.sleep(0)      # see brokers/realtime.YIELD_EVERY
             self._frame(raw)
 
     def _frame(self, raw: str | bytes) -> None:
