@@ -136,11 +136,10 @@ class Desk:
         await asyncio.gather(*(one(v) for v in self._accounts.values()))
         codes = {code for book in self._positions.values() for code in book}
         for code in sorted(codes):
-            broker = next(iter(engine.brokers.values()), None)
-            if broker is None:
-                break
             try:
-                quote = await broker.quote(code)
+                quote = await engine.quote(code, max_age=1.0)
+            except LookupError:
+                break                          # no broker connected
             except BrokerError as exc:
                 problems.append(f"{code}: 시세 조회 실패 — {exc}")
                 continue

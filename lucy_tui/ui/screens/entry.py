@@ -22,6 +22,30 @@ from ..tape_model import TapeEntry, TapeFeed
 OK, WARN, ERR, DIM = "#5fd75f", "#ffaf00", "#ff5f5f", "dim"
 
 
+class KoreanNames:
+    """Code → Korean name over the instrument universe: a mapping for the blotter, a callable
+    for the tape's feed."""
+
+    def __init__(self, universe):
+        self.universe = universe
+
+    def get(self, code: str, default: str = "") -> str:
+        inst = self.universe.get(code)
+        return inst.name if inst else default
+
+    def __call__(self, code: str) -> str | None:
+        return self.get(code) or None
+
+    def __getitem__(self, code: str) -> str:
+        name = self.get(code)
+        if not name:
+            raise KeyError(code)
+        return name
+
+    def __contains__(self, code) -> bool:
+        return self.universe.get(code) is not None
+
+
 async def quote_of(engine, code: str, *, book: bool = False):
     """The engine's quote; with ``book``, the touch too, from a broker that serves the order
     book by REST when the quote came without one (KIS's price inquiry carries no levels)."""
@@ -47,8 +71,7 @@ class EntryDesk:
 
         self.history = History(Path(user_state_path("lucy", appauthor=False))
                                / f"history-{spec.profile}.txt")
-        universe = app.universe
-        self.feed = TapeFeed(lambda code: (universe.get(code).name if universe.get(code) else None))
+        self.feed = TapeFeed(KoreanNames(app.universe))
         self._chains: dict[str, list[TapeEntry]] = {}
         self._armed: str | None = None     # the line that was warned about once
         self._quote_code: str | None = None

@@ -5,16 +5,15 @@ knows only today, which the status line says when the range reaches back further
 
 from __future__ import annotations
 
+from datetime import date
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
-from datetime import date
-
 from textual.containers import Horizontal
+from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
-from ...brokers.base import BrokerError
 from ...domain.model import Side
 from ..fmt import FALL, RISE
 from ..widgets.header import HeaderBar
@@ -76,29 +75,10 @@ class HistoryScreen(Screen):
             status.update(Text(f"✕ 시작일 {start}이 종료일 {end}보다 늦습니다", style="#ff5f5f"))
             return
         status.update(Text("조회 중…", style="dim"))
-        self.app.run_intent(self._fetch(start, end), self._show, "내역 조회")
+        from ...session.history import orders_between
 
-    async def _fetch(self, start: date, end: date):
-        engine = self.app.session.engine
-        today = self.app.clock.now().date()
-        rows, problems = [], []
-        for broker in engine.brokers.values():
-            between = getattr(broker, "orders_between", None)
-            for account in broker.accounts:
-                try:
-                    if (start, end) == (today, today):
-                        rows += await broker.orders_today(account)
-                    elif between is not None:
-                        rows += await between(account, start, end)
-                    elif start <= today <= end:
-                        rows += await broker.orders_today(account)
-                        problems.append(f"{account}: {broker.name.upper()}는 당일 내역만 조회")
-                    else:
-                        problems.append(f"{account}: {broker.name.upper()}는 당일 내역만 조회")
-                except BrokerError as exc:
-                    problems.append(f"{account}: {exc}")
-        rows.sort(key=lambda r: (r.time is None, r.time or 0, r.order_no))
-        return rows, problems
+        self.app.run_intent(orders_between(self.app.session.engine, start, end,
+                                           self.app.clock.now().date()), self._show, "내역 조회")
 
     def _show(self, result) -> None:
         rows, problems = result

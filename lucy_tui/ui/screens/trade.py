@@ -22,31 +22,11 @@ from ..widgets.command_line import CommandLine
 from ..widgets.header import HeaderBar
 from ..widgets.quote_panel import QuotePanel
 from ..widgets.tape import FillTape
-from .entry import EntryDesk
+from .entry import EntryDesk, KoreanNames
 
 OK, WARN, ERR, DIM = "#5fd75f", "#ffaf00", "#ff5f5f", "dim"
 CHAIN_LINES, CHAIN_HEAD = 40, 4
 NARROW = 140         # below this many columns the blotter shows its compact column set
-
-
-class _Names:
-    """Code → Korean name over the instrument universe, as the blotter asks for it."""
-
-    def __init__(self, universe):
-        self.universe = universe
-
-    def get(self, code: str, default: str = "") -> str:
-        inst = self.universe.get(code)
-        return inst.name if inst else default
-
-    def __getitem__(self, code: str) -> str:
-        inst = self.universe.get(code)
-        if inst is None:
-            raise KeyError(code)
-        return inst.name
-
-    def __contains__(self, code) -> bool:
-        return self.universe.get(code) is not None
 
 
 class EchoLine(Static):
@@ -65,7 +45,7 @@ class TradeScreen(Screen):
         # The blotter takes the full width (its columns need it); the tape shares the lower half
         # with the quote and the selected order's chain.
         narrow = self.app.size.width < NARROW
-        yield Blotter(names=_Names(self.app.universe), id="blotter",
+        yield Blotter(names=KoreanNames(self.app.universe), id="blotter",
                       columns=COMPACT_KEYS if narrow else COLUMN_KEYS)
         with Horizontal(id="trade-main"):
             yield FillTape(id="tape", max_lines=self.app.config.ui.tape_lines, compact=narrow)
