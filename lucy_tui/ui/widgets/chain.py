@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich.console import Group
 from rich.text import Text
 from textual.widgets import Static
 
 from ...domain.model import Order, Side
 from ..fmt import FALL, RISE
 from ..tape_model import KIND_LABEL, TapeEntry, avg_krw, hms_ms, kst
+from .repaint import repaint, text_rows
 from .tape import AMBER, REJECT_RED
 
 EMPTY = "테이프에서 줄을 고르면 그 주문의 이력이 여기에 나옵니다"
@@ -55,12 +55,13 @@ def _summary(order: Order | None, first: TapeEntry, last: TapeEntry, name: str) 
 
 
 def render_chain(entries: Sequence[TapeEntry], order: Order | None = None,
-                 name: str = "") -> Group | Text:
-    """The chain as a renderable: summary lines, then one row per tape line."""
+                 name: str = "") -> Text:
+    """The chain as one Text (a Group renders line by line, and the selected order's chain
+    redraws on every fill): summary lines, then one row per tape line."""
     if not entries and order is None:
         return Text(EMPTY, style="dim")
     if not entries:
-        return Group(*_summary(order, _blank(order), _blank(order), name))
+        return Text("\n").join(_summary(order, _blank(order), _blank(order), name))
     parts: list = _summary(order, entries[0], entries[-1], name)
     parts.append(Text(""))
     # One line per step, as compact as the pane is narrow; long reasons wrap below it.
@@ -75,7 +76,7 @@ def render_chain(entries: Sequence[TapeEntry], order: Order | None = None,
         if e.text:
             line.append(f"  {e.text}", style=style if e.kind in ("reject", "alert") else "")
         parts.append(line)
-    return Group(*parts)
+    return Text("\n").join(parts)
 
 
 def _blank(order: Order) -> TapeEntry:
@@ -105,7 +106,9 @@ class OrderChain(Static):
              name: str = "") -> None:
         self.entries = tuple(entries)
         self.order = order
-        self.update(render_chain(self.entries, order, name))
+        chain = render_chain(self.entries, order, name)
+        width = self.content_size.width
+        repaint(self, chain, (width, text_rows(chain.split("\n"), width)))
 
     def clear(self) -> None:
         self.show((), None)

@@ -6,6 +6,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from .repaint import repaint
+
 from ...brokers.base import Connection
 
 ENV_STYLE = {"demo": "bold black on #ffaf00", "mock": "bold white on #005fd7",
@@ -35,4 +37,5 @@ class HeaderBar(Static):
             word = state.value if state else "—"
             parts += ["  ", (f"{name} {mark} ", colour), (word, "dim"), " "]
         parts += ["  ", now.strftime("%Y-%m-%d %H:%M:%S KST"), "  ", (f"[{screen}]", "dim")]
-        self.update(Text.assemble(*parts, no_wrap=True, overflow="ellipsis"))
+        # One row whatever it says: never a reason to lay the screen out again.
+        repaint(self, Text.assemble(*parts, no_wrap=True, overflow="ellipsis"), "row")

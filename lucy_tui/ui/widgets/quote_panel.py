@@ -4,12 +4,13 @@ chosen, then by live ticks."""
 
 from __future__ import annotations
 
-from rich.table import Table
+from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import Static
 
 from ...domain import krx
 from ..fmt import FALL, RISE, colour_for
+from .repaint import repaint
 
 
 class QuotePanel(Static):
@@ -45,33 +46,44 @@ class QuotePanel(Static):
         inst = self.instrument
         if inst is None:
             self.border_title = "시세 Quote"
-            self.update(Text("q 종목 · F6 매수 · F7 매도", style="dim"))
+            repaint(self, Text("q 종목 · F6 매수 · F7 매도", style="dim"), 1)
             return
         self.border_title = f"{inst.name} {inst.code} {inst.market.value}"
         q, tick = self.quote, self.last_tick
-        table = Table.grid(expand=True, padding=(0, 1))
-        table.add_column(style="dim")
-        table.add_column(justify="right")
         if q is None:
-            table.add_row("현재가", Text("조회 중…", style="dim"))
-            self.update(table)
+            repaint(self, self._rows([("현재가", Text("조회 중…", style="dim"))]), 1)
             return
         last = tick.price if tick else q.last
         change = last - q.base if q.base else 0
         rate = f"{change * 100 / q.base:+.2f}%" if q.base else ""
         arrow = "▲" if change > 0 else "▼" if change < 0 else ""
-        table.add_row("현재가", Text(f"{last:,}", style=f"bold {colour_for(change)}"))
-        table.add_row("대비", Text(f"{arrow}{abs(change):,}  {rate}", style=colour_for(change)))
-        table.add_row("상한가", Text(f"{q.upper_limit:,}", style=RISE))
-        table.add_row("하한가", Text(f"{q.lower_limit:,}", style=FALL))
         tick_size = krx.tick_size(last, inst.kind, inst.market) if last else 0
-        table.add_row("호가단위", Text(f"{tick_size:,}"))
         bid = (tick.bid if tick and tick.bid else None) or (q.bids[0].price if q.bids else None)
         ask = (tick.ask if tick and tick.ask else None) or (q.asks[0].price if q.asks else None)
-        table.add_row("매도호가", Text(f"{ask:,}" if ask else "-", style=FALL))
-        table.add_row("매수호가", Text(f"{bid:,}" if bid else "-", style=RISE))
         volume = tick.cum_volume if tick and tick.cum_volume else q.volume
-        table.add_row("거래량", Text(f"{volume:,}"))
+        rows = [
+            ("현재가", Text(f"{last:,}", style=f"bold {colour_for(change)}")),
+            ("대비", Text(f"{arrow}{abs(change):,}  {rate}", style=colour_for(change))),
+            ("상한가", Text(f"{q.upper_limit:,}", style=RISE)),
+            ("하한가", Text(f"{q.lower_limit:,}", style=FALL)),
+            ("호가단위", Text(f"{tick_size:,}")),
+            ("매도호가", Text(f"{ask:,}" if ask else "-", style=FALL)),
+            ("매수호가", Text(f"{bid:,}" if bid else "-", style=RISE)),
+            ("거래량", Text(f"{volume:,}")),
+        ]
         if self.position_text:
-            table.add_row("보유", Text(self.position_text))
-        self.update(table)
+            rows.append(("보유", Text(self.position_text)))
+        repaint(self, self._rows(rows), len(rows))
+
+    def _rows(self, rows: list[tuple[str, Text]]) -> Text:
+        """Label on the left, value flush right: one Text, because a live symbol redraws this
+        on every frame and a rich Table costs a layout pass of its own each time."""
+        width = self.content_size.width or 36
+        out = Text(no_wrap=True, overflow="crop")
+        for i, (label, value) in enumerate(rows):
+            if i:
+                out.append("\n")
+            out.append(label, style="dim")
+            out.append(" " * max(1, width - cell_len(label) - value.cell_len))
+            out.append_text(value)
+        return out
