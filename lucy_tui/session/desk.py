@@ -50,11 +50,16 @@ class FundView:
 
 
 class Desk:
+    """Engine events only record what changed; the views are built when a screen reads them,
+    because under a fill storm every fill moves a position and the cash (thousands a second)
+    while the accounts screen reads a few times a second at most."""
+
     def __init__(self, spec: SessionSpec):
         self.spec = spec
         self._accounts: dict[str, AccountView] = {
             a.ref.key: AccountView(a.ref, a.fund) for a in spec.accounts}
         self._positions: dict[str, dict[str, Position]] = {k: {} for k in self._accounts}
+        self._cash: dict[str, int] = {}
         self._last: dict[str, int] = {}
         self.status: dict[str, BrokerStatusChanged] = {}
 
@@ -62,53 +67,50 @@ class Desk:
 
     def apply(self, event) -> bool:
         """Fold one engine event in; True when what the accounts screen shows changed."""
-        if isinstance(event, PositionChanged):
+        kind = type(event)
+        if kind is PositionChanged:
             pos = event.position
             book = self._positions.setdefault(pos.account.key, {})
-            last = self._last.get(pos.code) or pos.last
             if pos.qty:
-                book[pos.code] = replace(pos, last=last)
+                book[pos.code] = pos
             else:
                 book.pop(pos.code, None)
-            self._sync(pos.account.key)
             return True
-        if isinstance(event, BalanceChanged):
-            view = self._accounts.get(event.account.key)
-            if view is not None:
-                self._accounts[event.account.key] = replace(view, cash=event.cash)
+        if kind is BalanceChanged:
+            if event.account.key in self._accounts:
+                self._cash[event.account.key] = event.cash
             return True
-        if isinstance(event, BrokerStatusChanged):
+        if kind is BrokerStatusChanged:
             self.status[event.broker] = event
         return False
 
     def mark(self, code: str, last: int) -> None:
         """A last price seen (a tick or a quote): positions in ``code`` are valued at it."""
         self._last[code] = last
-        for key, book in self._positions.items():
-            pos = book.get(code)
-            if pos is not None and pos.last != last:
-                book[code] = replace(pos, last=last)
-                self._sync(key)
 
-    def _sync(self, key: str) -> None:
-        view = self._accounts.get(key)
-        if view is not None:
-            positions = tuple(sorted(self._positions.get(key, {}).values(), key=lambda p: p.code))
-            self._accounts[key] = replace(view, positions=positions)
+    def _priced(self, pos: Position) -> Position:
+        last = self._last.get(pos.code) or pos.last
+        return pos if last == pos.last else replace(pos, last=last)
 
     # ------------------------------------------------------------ views
 
     def accounts(self) -> list[AccountView]:
-        return list(self._accounts.values())
+        out = []
+        for key, view in self._accounts.items():
+            book = self._positions.get(key, {})
+            out.append(replace(view, cash=self._cash.get(key, view.cash), positions=tuple(
+                self._priced(book[code]) for code in sorted(book))))
+        return out
 
     def funds(self) -> list[FundView]:
         groups: dict[str, list[AccountView]] = {}
-        for view in self._accounts.values():
+        for view in self.accounts():
             groups.setdefault(view.fund or str(view.account), []).append(view)
         return [FundView(fund, tuple(views)) for fund, views in groups.items()]
 
     def position(self, account: AccountRef, code: str) -> Position | None:
-        return self._positions.get(account.key, {}).get(code)
+        pos = self._positions.get(account.key, {}).get(code)
+        return self._priced(pos) if pos is not None else None
 
     def broker_state(self, broker: str) -> Connection | None:
         event = self.status.get(broker)
@@ -151,11 +153,11 @@ class Desk:
         book = {}
         for pos in positions:
             if pos.qty:
-                book[pos.code] = replace(pos, last=pos.last or self._last.get(pos.code, 0))
+                book[pos.code] = pos
                 if pos.last:
                     self._last[pos.code] = pos.last
         self._positions[key] = book
+        self._cash.pop(key, None)
         view = self._accounts.get(key) or AccountView(balance.account, self.spec.fund_of(balance.account))
         self._accounts[key] = replace(view, cash=balance.cash, cash_d2=balance.cash_d2,
                                       buying_power=balance.buying_power, refreshed=now)
-        self._sync(key)

@@ -329,8 +329,13 @@ class EntryDesk:
                 self._chains.setdefault(entry.local_id, []).append(entry)
         return entries
 
-    def tape_history(self, local_id: str) -> list[TapeEntry]:
-        return list(self._chains.get(local_id, ()))
+    def tape_history(self, local_id: str, limit: int = 0, head: int = 0) -> list[TapeEntry]:
+        """The order's tape lines; with ``limit``, at most that many: the first ``head`` and the
+        latest (a share-at-a-time order has tens of thousands, and the chain redraws per frame)."""
+        lines = self._chains.get(local_id, [])
+        if limit and len(lines) > limit:
+            return lines[:head] + lines[len(lines) - (limit - head):]
+        return list(lines)
 
     # ------------------------------------------------------------ ticket and export
 

@@ -19,6 +19,7 @@ from ..actions import TRADE_ACTIONS, bindings
 from ..widgets.blotter import COLUMN_KEYS, COMPACT_KEYS, Blotter
 from ..widgets.chain import OrderChain
 from ..widgets.command_line import CommandLine
+from ..widgets.repaint import repaint
 from ..widgets.header import HeaderBar
 from ..widgets.quote_panel import QuotePanel
 from ..widgets.tape import FillTape
@@ -33,7 +34,7 @@ class EchoLine(Static):
     DEFAULT_CSS = "EchoLine { height: 1; padding: 0 1; }"
 
     def say(self, text: str | Text, style: str = "") -> None:
-        self.update(text if isinstance(text, Text) else Text(text, style=style))
+        repaint(self, text if isinstance(text, Text) else Text(text, style=style), "row")
 
 
 class TradeScreen(Screen):
@@ -148,11 +149,9 @@ class TradeScreen(Screen):
         order = self.entry.order_or_parent(local_id)
         code = getattr(order, "code", "")
         inst = self.app.universe.get(code) if code else None
-        history = self.entry.tape_history(local_id)
-        if len(history) > CHAIN_LINES:
-            # An order filled a share at a time has thousands of lines; the chain shows how it
-            # began and the latest, the totals come from the order itself.
-            history = history[:CHAIN_HEAD] + history[-(CHAIN_LINES - CHAIN_HEAD):]
+        # An order filled a share at a time has thousands of lines; the chain shows how it
+        # began and the latest, the totals come from the order itself.
+        history = self.entry.tape_history(local_id, CHAIN_LINES, CHAIN_HEAD)
         self.query_one(OrderChain).show(history,
                                         order if hasattr(order, "status") else None,
                                         inst.name if inst else "")

@@ -27,6 +27,7 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 
 from ...domain.model import Side
 from ..fmt import FALL, RISE
@@ -293,6 +294,17 @@ class FillTape(ScrollView, can_focus=True):
     def on_mount(self) -> None:
         self.set_interval(1 / self._fps, self.flush)
 
+    def _set_virtual_size(self, size: Size) -> None:
+        """``virtual_size`` is a reactive that lays the whole screen out when it changes, and
+        the tape's grows on every frame of a busy market. Once the scroll bar is showing, more
+        lines change only the scroll range: set it quietly and update the bar."""
+        if (self.show_vertical_scrollbar and size.width == self.virtual_size.width
+                and size.height > self.scrollable_content_region.height):
+            self.set_reactive(Widget.virtual_size, size)
+            self._scroll_update(size)
+        else:
+            self.virtual_size = size
+
     def flush(self) -> bool:
         """Publish what was appended since the last frame; returns whether anything was.
 
@@ -308,7 +320,7 @@ class FillTape(ScrollView, can_focus=True):
         self._published_first, self._published_count = first, count
         self.frames += 1
         with self.app.batch_update():
-            self.virtual_size = Size(self.scrollable_content_region.width, count + self._header)
+            self._set_virtual_size(Size(self.scrollable_content_region.width, count + self._header))
             self._scrolling = True
             try:
                 if self._following:
