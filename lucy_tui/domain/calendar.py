@@ -12,6 +12,7 @@ phases: :func:`phases_at` gives all of them, :func:`session_at` the one that mat
 
 from __future__ import annotations
 
+import calendar as pycal
 import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -532,6 +533,15 @@ def trading_days(start: date, end: date) -> list[date]:
 
 def settlement_date(trade_day: date) -> date:
     return default_calendar.settlement_date(trade_day)
+
+
+def add_months(day: date, n: int) -> date:
+    """``day`` moved by ``n`` calendar months (back when negative); a day the target month lacks
+    becomes its last day (05-31 three months back is 02-28)."""
+    index = day.year * 12 + day.month - 1 + n
+    year, month = divmod(index, 12)
+    last = pycal.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
 
 
 def set_csat_days(days: Iterable[date]) -> None:

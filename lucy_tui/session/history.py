@@ -1,6 +1,8 @@
 """Orders and fills for a date range, as each broker's inquiry reports them (the book of
-record), for the history screen. Brokers whose inquiry knows only today (LS t0425) answer for
-today when the range includes it, and the reply says so."""
+record), for the history screen: KIS's daily inquiry (the last three months and the older-orders
+tr id before them), LS's CSPAQ13700 day by day (up to a month a query). A broker whose client has
+no range inquiry answers for today when the range includes it, and the reply says so; what a
+broker refuses (a range too long, start after end) comes back as a problem in words."""
 
 from __future__ import annotations
 

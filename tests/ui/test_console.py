@@ -265,11 +265,12 @@ async def test_history_for_a_range_from_the_brokers():
         await until(pilot, lambda: type(app.screen).__name__ == "HistoryScreen")
         table = app.screen.query_one("#history")
         await until(pilot, lambda: table.row_count == 2, what="today's two orders")
-        app.screen.query_one("#from").value = "2026-11-20"
+        # Over a month back: KIS answers (its daily inquiry), LS refuses in words, sends nothing.
+        app.screen.query_one("#from").value = "2026-10-01"
         app.screen.action_refresh()
         status = app.screen.query_one("#history-status")
-        await until(pilot, lambda: "당일 내역만" in str(status.render()), what="LS says today only")
-        assert table.row_count == 2
+        await until(pilot, lambda: "31일까지만" in str(status.render()), what="LS says a month at most")
+        assert table.row_count == 1
         app.screen.query_one("#from").value = "2026-13-01"
         app.screen.action_refresh()
         assert "YYYY-MM-DD" in str(status.render())

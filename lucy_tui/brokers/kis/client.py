@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import logging
 import weakref
+from datetime import date, timedelta
 
 import httpx
 
 from ...clock import Clock
+from ...domain.calendar import add_months
 from ...domain.model import (
     AccountRef, Balance, Instrument, OrderType, Position, Quote, Side, TimeInForce,
 )
-from .codes import WS_TRADE
+from .codes import DAILY_CCLD_RECENT_MONTHS, WS_TRADE
 from ..base import (
     BrokerError, BrokerRejected, BuyingPower, NotSupported, OrderReport, OrderRequest,
     OutcomeUnknown, Placed, Tick,
@@ -178,7 +180,7 @@ class KisBroker(KisResearchMixin, BrokerClient):
     async def orders_today(self, account: AccountRef) -> list[OrderReport]:
         today = self._today()
         reports = []
-        for report, row in await self._daily_ccld(account, today, today):
+        for report, row in await self._daily_ccld(account, (fn.DAILY_CCLD, today, today)):
             reports.append(report)
             self.tracker.remember(report.order_no, account=account,
                                   branch=str(row.get("ord_gno_brno", "")),
@@ -186,31 +188,35 @@ class KisBroker(KisResearchMixin, BrokerClient):
                                   venue=report.venue.value)
         return reports
 
-    async def orders_between(self, account: AccountRef, start, end) -> list[OrderReport]:
+    async def orders_between(self, account: AccountRef, start: date, end: date) -> list[OrderReport]:
         """Orders and fills from ``start`` to ``end`` (dates), for the history screen. The
-        inquiry serves the last three months; older days are another TR Lucy does not send."""
+        inquiry's current tr id serves the last three months; the days before them go to the tr
+        id for older orders (kis.md §4.1, same query), and the answers are merged."""
         if start > end:
             raise BrokerRejected(f"조회 기간: {start} > {end}", broker=self.name)
-        if (self._today() - start).days > 92:
-            raise NotSupported("KIS: 3개월 이전 주문내역은 조회하지 않습니다 (inquire-daily-ccld "
-                               "serves the last three months)", broker=self.name)
-        return [report for report, _ in await self._daily_ccld(account, start, end)]
+        parts = ccld_parts(start, end, self._today())
+        return [report for report, _ in await self._daily_ccld(account, *parts)]
 
-    async def _daily_ccld(self, account: AccountRef, start, end) -> list[tuple[OrderReport, dict]]:
-        params = {
-            "CANO": account.number, "ACNT_PRDT_CD": account.product,
-            "INQR_STRT_DT": start.strftime("%Y%m%d"), "INQR_END_DT": end.strftime("%Y%m%d"),
-            "SLL_BUY_DVSN_CD": "00",
-            "INQR_DVSN": "00", "PDNO": "", "CCLD_DVSN": "00", "ORD_GNO_BRNO": "", "ODNO": "",
-            "INQR_DVSN_3": "00", "INQR_DVSN_1": "", "EXCG_ID_DVSN_CD": self.env.daily_ccld_venue,
-        }
-        rows, _ = await self.rest.pages(fn.DAILY_CCLD, params)
+    async def _daily_ccld(self, account: AccountRef,
+                          *parts: tuple[str, date, date]) -> list[tuple[OrderReport, dict]]:
+        """Every row of inquire-daily-ccld over ``parts`` (function, first day, last day), one
+        report an order: numbers restart each day, so an order is its (day, number)."""
         out: dict[tuple[str, str], tuple[OrderReport, dict]] = {}
-        for row in rows:
-            report = mapping.order_report(row, account, self._today())
-            key = (str(row.get("ord_dt", "")), report.order_no)   # numbers restart each day
-            if report.order_no and key not in out:
-                out[key] = (report, row)
+        for function, start, end in parts:
+            params = {
+                "CANO": account.number, "ACNT_PRDT_CD": account.product,
+                "INQR_STRT_DT": start.strftime("%Y%m%d"), "INQR_END_DT": end.strftime("%Y%m%d"),
+                "SLL_BUY_DVSN_CD": "00",
+                "INQR_DVSN": "00", "PDNO": "", "CCLD_DVSN": "00", "ORD_GNO_BRNO": "", "ODNO": "",
+                "INQR_DVSN_3": "00", "INQR_DVSN_1": "",
+                "EXCG_ID_DVSN_CD": self.env.daily_ccld_venue,
+            }
+            rows, _ = await self.rest.pages(function, params)
+            for row in rows:
+                report = mapping.order_report(row, account, self._today())
+                key = (str(row.get("ord_dt", "")), report.order_no)
+                if report.order_no and key not in out:
+                    out[key] = (report, row)
         return list(out.values())
 
     async def balance(self, account: AccountRef) -> tuple[Balance, list[Position]]:
@@ -269,6 +275,18 @@ class KisBroker(KisResearchMixin, BrokerClient):
             change=mapping.num(record[frames.TICK_CHANGE]), side=side,
             bid=mapping.num(record[frames.TICK_BID1]) or None,
             ask=mapping.num(record[frames.TICK_ASK1]) or None))
+
+
+def ccld_parts(start: date, end: date, today: date) -> list[tuple[str, date, date]]:
+    """The inquiries a range needs, as (function, first day, last day): the days before the line
+    three calendar months back go to the old-orders tr id, the days from it to the current one."""
+    line = add_months(today, -DAILY_CCLD_RECENT_MONTHS)
+    parts = []
+    if start < line:
+        parts.append((fn.DAILY_CCLD_OLD, start, min(end, line - timedelta(days=1))))
+    if end >= line:
+        parts.append((fn.DAILY_CCLD, max(start, line), end))
+    return parts
 
 
 def _output(body: dict) -> dict:

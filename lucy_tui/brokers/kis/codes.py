@@ -86,6 +86,10 @@ TRS: dict[str, tuple[TrSpec, ...]] = {
 from .research_codes import RESEARCH_TRS  # noqa: E402  (defined apart; no import back)
 TRS.update({path: (TrSpec(*spec),) for path, spec in RESEARCH_TRS.items()})
 
+#: inquire-daily-ccld: the current tr id serves orders of the last three (calendar) months, the
+#: ``daily_ccld_old`` one those older; same path and query (§4.1, §4.5).
+DAILY_CCLD_RECENT_MONTHS = 3
+
 ORDER_PATHS = frozenset({P_ORDER_CASH, P_ORDER_RVSECNCL})
 #: Inquiries whose answers are paged with tr_cont and CTX_AREA_FK100/NK100.
 PAGED_PATHS = frozenset({P_DAILY_CCLD, P_BALANCE, P_PSBL_RVSECNCL})

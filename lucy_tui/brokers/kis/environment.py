@@ -19,10 +19,12 @@ from ..base import Capabilities
 # Functions of the client, named as the simulator's tr table names them.
 BUY, SELL, RVSECNCL = "buy", "sell", "rvsecncl"
 DAILY_CCLD, BALANCE, PSBL_ORDER = "daily_ccld", "balance", "psbl_order"
+DAILY_CCLD_OLD = "daily_ccld_old"     # the same inquiry for orders older than three months
 PRICE, STOCK_INFO = "price", "stock_info"
 
 _PATHS = {BUY: codes.P_ORDER_CASH, SELL: codes.P_ORDER_CASH, RVSECNCL: codes.P_ORDER_RVSECNCL,
-          DAILY_CCLD: codes.P_DAILY_CCLD, BALANCE: codes.P_BALANCE,
+          DAILY_CCLD: codes.P_DAILY_CCLD, DAILY_CCLD_OLD: codes.P_DAILY_CCLD,
+          BALANCE: codes.P_BALANCE,
           PSBL_ORDER: codes.P_PSBL_ORDER, PRICE: codes.P_PRICE, STOCK_INFO: codes.P_STOCK_INFO}
 _PATHS["pub_offer"] = codes.P_PUB_OFFER   # brokers/kis/pub_offer.py
 _PATHS.update(RESEARCH_PATHS)   # chart, finance, investor flow, opinions, REST order book

@@ -11,10 +11,12 @@ from __future__ import annotations
 import logging
 import weakref
 from collections.abc import Callable
+from datetime import date
 
 import httpx
 
 from ...clock import Clock
+from ...domain import calendar as krx_calendar
 from ...domain.model import (
     AccountRef, Balance, Instrument, InstrumentKind, Market, OrderType, Position, Quote,
 )
@@ -39,6 +41,12 @@ _LIMITERS: weakref.WeakValueDictionary[tuple, RateLimiter] = weakref.WeakValueDi
 
 _T0425_ALL = {"expcode": "", "chegb": "0", "medosu": "0", "sortgb": "2", "cts_ordno": ""}
 _T0424_ALL = {"prcgb": "1", "chegb": "2", "dangb": "0", "charge": "1", "cts_expcode": ""}
+#: CSPAQ13700 for one day (``OrdDt``), every order, oldest first (ls.md §4.6).
+_CSPAQ13700_ALL = {"OrdMktCode": "00", "BnsTpCode": "0", "IsuNo": "", "ExecYn": "0", "OrdDt": "",
+                   "SrtOrdNo2": 0, "BkseqTpCode": "1", "OrdPtnCode": "00"}
+#: CSPAQ13700 asks for one day at a time and LS answers it once a second (§6.1): the longest
+#: range, in calendar days, the history inquiry sends (a month, at most ~23 requests).
+HISTORY_MAX_DAYS = 31
 
 
 def tr_limits(settings: LsSettings) -> dict[str, Limit]:
@@ -211,6 +219,33 @@ class LsBroker(BrokerClient):
             reports[report.order_no] = report
             self.tracker.learn(report)
         return list(reports.values())
+
+    async def orders_between(self, account: AccountRef, start: date, end: date) -> list[OrderReport]:
+        """Orders and fills from ``start`` to ``end`` (dates, both included), for the history
+        screen: one CSPAQ13700 inquiry (and its pages) per KRX trading day up to today, oldest
+        first. Ranges longer than :data:`HISTORY_MAX_DAYS` are refused before anything is sent."""
+        self._check_account(account)
+        if start > end:
+            raise BrokerRejected(f"조회 기간: {start} > {end}", broker=self.name)
+        days = (end - start).days + 1
+        if days > HISTORY_MAX_DAYS:
+            raise NotSupported(
+                f"LS 주문체결내역(CSPAQ13700)은 하루씩 초당 1건으로 조회해 한 번에 "
+                f"{HISTORY_MAX_DAYS}일까지만 조회합니다 ({days}일 요청) — LS order history is one "
+                f"request a day at one a second: at most {HISTORY_MAX_DAYS} days a query "
+                f"({days} asked)", broker=self.name)
+        reports: list[OrderReport] = []
+        for day in krx_calendar.trading_days(start, min(end, self._today())):
+            fields = dict(_CSPAQ13700_ALL, OrdDt=day.strftime("%Y%m%d"))
+            rows, _, _ = await self.rest.pages(codes.CSPAQ13700, fields,
+                                               rows=codes.out_block(codes.CSPAQ13700, 3))
+            numbers: set[str] = set()
+            for row in rows:
+                report = mapping.day_order_report(row, account, day)
+                if report.order_no and report.order_no not in numbers:
+                    numbers.add(report.order_no)
+                    reports.append(report)
+        return reports
 
     async def balance(self, account: AccountRef) -> tuple[Balance, list[Position]]:
         self._check_account(account)

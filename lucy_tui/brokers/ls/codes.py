@@ -207,6 +207,8 @@ ORD_PTN_CODE: dict[Side, str] = {Side.SELL: "01", Side.BUY: "02"}
 MEDOSU_TEXT: dict[Side, str] = {Side.SELL: "매도", Side.BUY: "매수"}
 #: CSPAQ13700 ``BnsTpNm``.
 BNS_TP_NAME = {BNS_SELL: "매도", BNS_BUY: "매수"}
+#: CSPAQ13700 ``MrcTpCode`` (정정취소구분) of a row: a plain order, an amend (정정), a cancel (취소).
+MRC_TP_NORMAL, MRC_TP_AMEND, MRC_TP_CANCEL = "0", "1", "2"
 #: t1102 / S3_ ``sign``: 1 upper limit, 2 up, 3 flat, 4 lower limit, 5 down.
 SIGN_UPPER, SIGN_UP, SIGN_FLAT, SIGN_LOWER, SIGN_DOWN = "1", "2", "3", "4", "5"
 #: t8436 ``etfgubun``.

@@ -9,7 +9,7 @@ money and quantities.
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from decimal import ROUND_DOWN, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 from ...clock import KST
 from ...domain import costs
@@ -169,6 +169,54 @@ def order_report(row: dict, account: AccountRef, today: date) -> OrderReport:
         cancelled_qty=cancelled, rejected_qty=rejected,
         orig_order_no=orig if correction else "", venue=venue_of(row.get("exchname")),
         time=clock_time(row.get("ordtime"), today), is_amend=is_amend, is_cancel=is_cancel)
+
+
+def day_order_report(row: dict, account: AccountRef, day: date) -> OrderReport:
+    """One ``CSPAQ13700OutBlock3`` row (orders of any day, ls.md §4.6); ``day`` is the
+    ``OrdDt`` asked for, used when the row lacks its own.
+
+    Amends and cancels are records of their own, as in t0425: ``OrgOrdNo`` names the order they
+    changed and ``MrcTpCode`` says which (``1`` 정정, ``2`` 취소). On an original or an amend,
+    ``cancelled = qty - filled - open`` (``RmnOrdQty``); a cancel record cancelled its own
+    ``OrdQty``. ``ExecPrc`` is the average fill price.
+    """
+    number, orig = order_no(row.get("OrdNo")), order_no(row.get("OrgOrdNo"))
+    correction = bool(orig) and orig != number
+    mrc = text(row.get("MrcTpCode"))
+    is_cancel = correction and (mrc == codes.MRC_TP_CANCEL or (
+        mrc != codes.MRC_TP_AMEND and "취소" in text(row.get("MrcTpNm"))))
+    qty, filled = num(row.get("OrdQty")), num(row.get("ExecQty"))
+    if is_cancel:
+        cancelled = qty
+    else:
+        cancelled = max(qty - filled - num(row.get("RmnOrdQty")), 0)
+    type, tif = kind_of(row.get("OrdprcPtnCode"), row.get("OrdCndiTpCode"))
+    when = day_of(row.get("OrdDt")) or day
+    return OrderReport(
+        account=account, order_no=number, code=short_code(row.get("IsuNo")),
+        side=side_of(row.get("BnsTpCode")), qty=qty, price=num(row.get("OrdPrc")) or None,
+        type=type, tif=tif, filled_qty=filled, filled_amount=amount(filled, row.get("ExecPrc")),
+        cancelled_qty=cancelled, orig_order_no=orig if correction else "",
+        venue=venue_of(row.get("MbrNo")), time=clock_time(row.get("OrdTime"), when),
+        is_amend=correction and not is_cancel, is_cancel=is_cancel, name=text(row.get("IsuNm")))
+
+
+def day_of(value: object) -> date | None:
+    """``YYYYMMDD`` (``OrdDt``) as a date; None when blank or not a date."""
+    try:
+        return datetime.strptime(text(value), "%Y%m%d").date()
+    except ValueError:
+        return None
+
+
+def amount(qty: int, price: object) -> int:
+    """``qty`` shares at an LS price that may carry decimals (an average ``"35012.50"``), to
+    the nearest won."""
+    try:
+        exact = Decimal(text(price).replace(",", "") or "0") * qty
+    except InvalidOperation:
+        return 0
+    return int(exact.to_integral_value(rounding=ROUND_HALF_UP))
 
 
 def position(row: dict, account: AccountRef) -> Position:

@@ -27,8 +27,9 @@ if TYPE_CHECKING:
     from .front import LsFront
 
 O = Outcome
-_ACTION_TRX = {"new": (0, "정상", "0", "정상"), "amend": (2, "정정", "1", "정정"),
-               "cancel": (3, "취소", "2", "취소")}
+_ACTION_TRX = {"new": (0, "정상", codes.MRC_TP_NORMAL, "정상"),
+               "amend": (2, "정정", codes.MRC_TP_AMEND, "정정"),
+               "cancel": (3, "취소", codes.MRC_TP_CANCEL, "취소")}
 
 
 def t0425_status(rec: OrderRecord) -> str:

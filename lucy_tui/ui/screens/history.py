@@ -1,7 +1,8 @@
 """History: orders and fills for a date range as each broker's own inquiry reports them (the
 book of record), account by account — external orders included — with filled quantity, average
-price and what was cancelled. KIS answers for the last three months; LS's order inquiry (t0425)
-knows only today, which the status line says when the range reaches back further."""
+price and what was cancelled. KIS answers for any range (two tr ids either side of three months
+back); LS asks day by day and at most a month at a time; what a broker refuses is said on the
+status line (session/history.py)."""
 
 from __future__ import annotations
 

@@ -19,6 +19,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from ...domain import calendar as krx_calendar
+from ...domain.calendar import add_months
 
 HOLIDAY, SUBSCRIPTION, GREY, LISTING = "bold #ff5f5f", "bold #5f87ff", "#8a8a8a", "bold #ff5f5f"
 MARKS = {"subscription": ("청", SUBSCRIPTION), "payment": ("납", GREY), "refund": ("환", GREY),
@@ -28,13 +29,6 @@ WEEKDAYS = ("일", "월", "화", "수", "목", "금", "토")   # Korean calendar
 
 def month_start(day: date) -> date:
     return day.replace(day=1)
-
-
-def add_months(day: date, n: int) -> date:
-    index = day.year * 12 + day.month - 1 + n
-    year, month = divmod(index, 12)
-    last = pycal.monthrange(year, month + 1)[1]
-    return date(year, month + 1, min(day.day, last))
 
 
 class MonthCalendar(Widget, can_focus=True):

@@ -18,16 +18,19 @@ FAST = 50
 
 
 class Wire(CountingWire):
-    """Counts what crossed the wire: requests by path, gateway answers by msg_cd."""
+    """Counts what crossed the wire: requests by path, gateway answers by msg_cd; and keeps each
+    request's tr id with its query, in order (``sent``)."""
 
     code_field = "msg_cd"
 
     def __init__(self, timeout: float = 5.0):
         self.requests: Counter[str] = Counter()
+        self.sent: list[tuple[str, dict[str, str]]] = []
         super().__init__(timeout)
 
     async def _request(self, request: httpx.Request) -> None:
         self.requests[request.url.path] += 1
+        self.sent.append((request.headers.get("tr_id", ""), dict(request.url.params)))
 
     @property
     def uapi(self) -> int:

@@ -1,5 +1,6 @@
 """KisBroker against the KIS simulator over localhost sockets: orders and their notices,
-inquiries, rejections, unknown outcomes, tokens, pacing, PINGPONG and reconnects."""
+inquiries (today's and a range's either side of three months back), rejections, unknown outcomes,
+tokens, pacing, PINGPONG and reconnects."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import asyncio
 import os
 import stat
 import time
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
@@ -263,6 +264,42 @@ async def test_balance_quote_and_buying_power(sim, connect):
     assert (quote.last, quote.base, quote.upper_limit, quote.lower_limit) == (PRICE, PRICE, 349_500, 188_500)
     power = await broker.buying_power(account, CODE, PRICE)
     assert power.cash > 0 and 0 < power.max_qty <= power.cash // PRICE
+
+
+# ---------------------------------------------------------------- history
+
+
+async def test_history_across_the_three_month_line_asks_both_tr_ids(connect):
+    old_day = datetime(2026, 7, 15, 10, 0, tzinfo=KST)
+    recent_day = datetime(2026, 10, 14, 14, 0, tzinfo=KST)
+    clock = ShiftedClock(old_day)
+    async with sim_server(clock=clock) as server:
+        broker, _, wire = await connect(server, clock=clock, start=False)
+        account = broker.accounts[0]
+        owner = f"kis:mock:{account.number}-{account.product}"
+        old = server.back_office.place(owner, CODE, Side.BUY, 5, PRICE).record
+        server.exchange.submit(owner=COUNTERPARTY, code=CODE, side=Side.SELL, qty=2, price=PRICE)
+        clock.advance((recent_day - clock.now()).total_seconds())
+        recent = server.back_office.place(owner, CODE, Side.BUY, 1, PRICE - 10_000).record
+        clock.advance((datetime(2026, 11, 24, 9, 30, tzinfo=KST) - clock.now()).total_seconds())
+
+        reports = await broker.orders_between(account, date(2026, 7, 1), date(2026, 11, 24))
+        # Three calendar months back from 11-24 is 08-24: the days before it go to VTSC9215R.
+        asked = [(tr, q["INQR_STRT_DT"], q["INQR_END_DT"]) for tr, q in wire.sent
+                 if tr in ("VTSC9215R", "VTTC0081R")]
+        assert asked == [("VTSC9215R", "20260701", "20260823"),
+                         ("VTTC0081R", "20260824", "20261124")]
+        by_day = {r.time.date(): r for r in reports}
+        assert sorted(by_day) == [old_day.date(), recent_day.date()]
+        first, second = by_day[old_day.date()], by_day[recent_day.date()]
+        assert (int(first.order_no), first.qty, first.filled_qty, first.filled_amount,
+                first.leaves_qty) == (old.no, 5, 2, 2 * PRICE, 3)
+        assert (int(second.order_no), second.qty, second.filled_qty) == (recent.no, 1, 0)
+
+        wire.sent.clear()
+        only_old = await broker.orders_between(account, date(2026, 7, 1), date(2026, 7, 31))
+        assert [int(r.order_no) for r in only_old] == [old.no]
+        assert {tr for tr, _ in wire.sent} == {"VTSC9215R"}
 
 
 # ---------------------------------------------------------------- pacing

@@ -1,5 +1,6 @@
 """LsBroker against the LS simulator over localhost sockets: orders and their SC0–SC4 events,
-today's orders over several pages, rejections, unknown outcomes, inquiries, per-TR pacing,
+today's orders over several pages, rejections, unknown outcomes, inquiries, orders of past days
+(CSPAQ13700 day by day), per-TR pacing,
 re-registration after a dropped socket, and realtime ticks by market."""
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ import asyncio
 import os
 import stat
 import time
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -18,10 +20,11 @@ from lucy_tui.brokers.base import (
 )
 from lucy_tui.brokers.ls import codes
 from lucy_tui.brokers.ls.codes import MESSAGES, Outcome
+from lucy_tui.clock import KST
 from lucy_tui.domain.model import AccountRef, OrderType, Side, TimeInForce, Venue
 from lucy_tui.sim.ls import REJECT_AS_SC4
 
-from ls_client_support import owner_of, sim_server
+from ls_client_support import ShiftedClock, owner_of, sim_server
 
 CODE, PRICE = "005930", 269000          # the demo universe's 삼성전자: base price, tick 500
 KOSDAQ_CODE, KOSDAQ_PRICE = "247540", 103900
@@ -251,6 +254,81 @@ async def test_balance_quote_buying_power_and_master(sim, connect):
     assert inst.market.value == "KOSDAQ"
     with pytest.raises(BrokerRejected, match="t8436"):
         await broker.instrument("999999")
+
+
+# ---------------------------------------------------------------- history (CSPAQ13700)
+
+DAY1 = datetime(2026, 11, 16, 10, 0, tzinfo=KST)        # a Monday
+DAY2 = datetime(2026, 11, 19, 11, 30, tzinfo=KST)       # that Thursday
+TODAY = datetime(2026, 11, 24, 9, 30, tzinfo=KST)       # the Tuesday after
+
+
+def move(clock, to: datetime) -> None:
+    clock.advance((to - clock.now()).total_seconds())
+
+
+async def test_history_day_by_day_with_amend_cancel_and_partial_fills(connect):
+    clock = ShiftedClock(DAY1)
+    async with sim_server(clock=clock, page_sizes={codes.CSPAQ13700: 2}) as server:
+        office, owner = server.back_office, owner_of(server)
+        first = office.place(owner, CODE, Side.SELL, 10, PRICE).record
+        server.exchange.submit(owner=COUNTERPARTY, code=CODE, side=Side.BUY, qty=4, price=PRICE)
+        amend = office.amend(owner, first.no, price=PRICE + 500).record
+        server.exchange.submit(owner=COUNTERPARTY, code=CODE, side=Side.BUY, qty=2,
+                               price=PRICE + 500)
+        cancel = office.cancel(owner, amend.no).record
+        move(clock, DAY2)
+        resting = office.place(owner, KOSDAQ_CODE, Side.BUY, 3, KOSDAQ_PRICE - 100).record
+        move(clock, TODAY)
+        broker, _, wire = await connect(server, clock=clock, start=False)
+        account = broker.accounts[0]
+
+        reports = await broker.orders_between(account, date(2026, 11, 14), date(2026, 11, 24))
+        # One inquiry per trading day (16-20, 23, 24), DAY1's three records over two pages; the
+        # five empty days answer 00200.
+        assert wire.trs[codes.CSPAQ13700] == 7 + 1
+        assert wire.codes["00200"] == 5
+        assert [r.order_no for r in reports] == [str(n) for n in (first.no, amend.no, cancel.no,
+                                                                  resting.no)]
+        original, amended, cancelled, open_buy = reports
+        assert (original.side, original.qty, original.price, original.filled_qty,
+                original.filled_amount, original.cancelled_qty, original.leaves_qty) == (
+            Side.SELL, 10, PRICE, 4, 4 * PRICE, 6, 0)
+        assert not (original.is_amend or original.is_cancel) and original.orig_order_no == ""
+        assert (amended.is_amend, amended.orig_order_no, amended.qty, amended.price,
+                amended.filled_qty, amended.filled_amount, amended.cancelled_qty) == (
+            True, str(first.no), 6, PRICE + 500, 2, 2 * (PRICE + 500), 4)
+        assert (cancelled.is_cancel, cancelled.is_amend, cancelled.orig_order_no,
+                cancelled.qty, cancelled.cancelled_qty, cancelled.leaves_qty) == (
+            True, False, str(amend.no), 4, 4, 0)
+        assert (open_buy.code, open_buy.side, open_buy.qty, open_buy.price, open_buy.filled_qty,
+                open_buy.leaves_qty) == (KOSDAQ_CODE, Side.BUY, 3, KOSDAQ_PRICE - 100, 0, 3)
+        for report in (original, amended, cancelled):
+            assert (report.code, report.name, report.venue) == (CODE, "삼성전자", Venue.KRX)
+            assert (report.type, report.tif) == (OrderType.LIMIT, TimeInForce.DAY)
+            assert report.time.date() == DAY1.date() and report.time.hour == 10
+        assert (open_buy.time.date(), open_buy.time.hour, open_buy.time.minute) == (
+            DAY2.date(), 11, 30)
+
+        # Empty days only: nothing but 00200s; a weekend sends nothing; a month is the limit.
+        before = wire.trs[codes.CSPAQ13700]
+        assert await broker.orders_between(account, date(2026, 11, 9), date(2026, 11, 13)) == []
+        assert await broker.orders_between(account, date(2026, 11, 21), date(2026, 11, 22)) == []
+        assert wire.trs[codes.CSPAQ13700] == before + 5 and wire.codes["00200"] == 5 + 5
+        month = await broker.orders_between(account, date(2026, 10, 25), date(2026, 11, 24))
+        assert len(month) == 4
+
+
+async def test_history_refuses_long_or_reversed_ranges_before_sending(sim, connect):
+    broker, _, wire = await connect(sim, start=False)
+    account = broker.accounts[0]
+    end = date(2026, 11, 24)
+    with pytest.raises(NotSupported) as too_long:
+        await broker.orders_between(account, end - timedelta(days=31), end)     # 32 days
+    assert "31일까지만" in str(too_long.value) and "at most 31 days" in str(too_long.value)
+    with pytest.raises(BrokerRejected, match="조회 기간"):
+        await broker.orders_between(account, end, end - timedelta(days=1))
+    assert sum(wire.trs.values()) == 0 and wire.tokens == 0
 
 
 # ---------------------------------------------------------------- pacing

@@ -1,5 +1,5 @@
 """LS wire values → domain objects: numbers as LS writes them, symbols, order kinds, t0425 rows
-(new, amend, cancel, rejected), t0424 with CSPAQ12200, t1102, t8436 and S3_ ticks."""
+(new, amend, cancel, rejected), CSPAQ13700 rows, t0424 with CSPAQ12200, t1102, t8436 and S3_ ticks."""
 
 from datetime import date, datetime
 from decimal import Decimal
@@ -105,6 +105,25 @@ def test_t0425_amend_cancel_and_reject_rows():
     assert (rejected.rejected_qty, rejected.cancelled_qty, rejected.leaves_qty) == (10, 0, 0)
     ioc = mapping.order_report(t0425(ordgb="IOC", hogagb="03", price=0), ACCOUNT, TODAY)
     assert (ioc.type, ioc.tif, ioc.price) == (OrderType.MARKET, TimeInForce.IOC, None)
+
+
+def test_cspaq13700_rows_of_another_day():
+    """What the simulator does not write: a decimal average, an NXT best order with IOC, a
+    cancel named only in words, a row without its own OrdDt."""
+    row = {"OrdDt": "20261118", "OrdNo": 77, "OrgOrdNo": 0, "IsuNo": "A005930",
+           "IsuNm": "삼성전자", "BnsTpCode": "2", "OrdQty": 5, "OrdPrc": "0.00", "ExecQty": 2,
+           "ExecPrc": "35012.50", "OrdprcPtnCode": "06", "OrdCndiTpCode": "1", "MbrNo": "NXT",
+           "RmnOrdQty": 0, "OrdTime": "093015250", "MrcTpCode": "0"}
+    report = mapping.day_order_report(row, ACCOUNT, TODAY)
+    assert (report.order_no, report.price, report.filled_amount, report.cancelled_qty) == (
+        "77", None, 70025, 3)
+    assert (report.type, report.tif, report.venue) == (OrderType.BEST, TimeInForce.IOC, Venue.NXT)
+    assert report.time == datetime(2026, 11, 18, 9, 30, 15, 250_000, tzinfo=KST)
+    cancel = mapping.day_order_report(
+        dict(row, OrdNo=79, OrgOrdNo=78, OrdDt="", OrdQty=3, ExecQty=0, ExecPrc="0.00",
+             MrcTpCode="", MrcTpNm="취소"), ACCOUNT, TODAY)
+    assert (cancel.is_cancel, cancel.orig_order_no, cancel.cancelled_qty, cancel.leaves_qty,
+            cancel.time.date()) == (True, "78", 3, 0, TODAY)
 
 
 def test_positions_and_balance():
