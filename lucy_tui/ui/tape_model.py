@@ -112,7 +112,7 @@ _WORKING = (OrderStatus.NEW, OrderStatus.PARTIALLY_FILLED)
 def order_entries(order: Order, previous: Order | None, created: bool, name: str,
                   now: Callable[[], datetime] | None = None) -> list[TapeEntry]:
     """The lines one change of an order makes, given the order as it was before it."""
-    if previous is not None and previous == order:
+    if previous is order or previous is not None and previous == order:
         return []
     at = kst(order.updated_at or order.created_at, now)
     status = order.status
@@ -226,7 +226,9 @@ class TapeFeed:
             return entries_from_event(event, self.names)
         if kind is EngineError:
             return entries_from_event(event, self.names, self._last.get(event.local_id), self.now)
-        return entries_from_event(event, self.names, None, self.now)
+        if kind is BrokerStatusChanged:
+            return entries_from_event(event, self.names, None, self.now)
+        return []               # positions, balances, parent totals: not tape lines
 
     def feed(self, events: Iterable) -> list[TapeEntry]:
         out: list[TapeEntry] = []

@@ -7,6 +7,8 @@ money, a duplicate of a recent order) asks for a second Enter. Esc clears."""
 
 from __future__ import annotations
 
+import time
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -27,6 +29,7 @@ from .entry import EntryDesk, KoreanNames
 
 OK, WARN, ERR, DIM = "#5fd75f", "#ffaf00", "#ff5f5f", "dim"
 CHAIN_LINES, CHAIN_HEAD = 40, 4
+CHAIN_SECONDS = 0.25   # the selected order's chain follows its fills at most this often
 NARROW = 140         # below this many columns the blotter shows its compact column set
 
 
@@ -40,6 +43,8 @@ class EchoLine(Static):
 class TradeScreen(Screen):
     BINDINGS = bindings(TRADE_ACTIONS)
     _chain_id = ""
+    _chain_stale = False
+    _chain_drawn = 0.0
 
     def compose(self) -> ComposeResult:
         yield HeaderBar()
@@ -68,6 +73,7 @@ class TradeScreen(Screen):
                   DIM)
         self.query_one(CommandLine).focus()
         self.query_one(QuotePanel).redraw()
+        self.set_interval(CHAIN_SECONDS, self._redraw_stale_chain)
         # What happened before this screen existed (recovered orders, the first fills).
         engine = app.session.engine
         self.query_one(Blotter).apply([*(OrderUpdated(o, created=True) for o in engine.orders),
@@ -91,6 +97,15 @@ class TradeScreen(Screen):
                 self.echo(event.message, ERR)
         if self._chain_id and any(getattr(getattr(e, "order", None), "local_id", "") == self._chain_id
                                   for e in events):
+            self._chain_stale = True
+            if time.monotonic() - self._chain_drawn >= CHAIN_SECONDS:
+                self._redraw_stale_chain()
+
+    def _redraw_stale_chain(self) -> None:
+        """The chain follows its order's fills at most every CHAIN_SECONDS: an order filling a
+        share at a time would otherwise have its whole chain re-wrapped on every frame, the
+        costliest thing on the screen, for a pane read at a glance."""
+        if self._chain_stale and self._chain_id:
             self.show_chain(self._chain_id, quote=False)
 
     def echo(self, text, style: str = "") -> None:
@@ -145,7 +160,8 @@ class TradeScreen(Screen):
             "체결 Tape" if event.following else "체결 Tape — 일시정지 paused (End: 따라가기)")
 
     def show_chain(self, local_id: str, *, quote: bool = True) -> None:
-        self._chain_id = local_id
+        self._chain_id, self._chain_stale = local_id, False
+        self._chain_drawn = time.monotonic()
         order = self.entry.order_or_parent(local_id)
         code = getattr(order, "code", "")
         inst = self.app.universe.get(code) if code else None

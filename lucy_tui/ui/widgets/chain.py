@@ -54,14 +54,13 @@ def _summary(order: Order | None, first: TapeEntry, last: TapeEntry, name: str) 
     return [head, totals]
 
 
-def render_chain(entries: Sequence[TapeEntry], order: Order | None = None,
-                 name: str = "") -> Text:
-    """The chain as one Text (a Group renders line by line, and the selected order's chain
-    redraws on every fill): summary lines, then one row per tape line."""
+def chain_lines(entries: Sequence[TapeEntry], order: Order | None = None,
+                name: str = "") -> list[Text]:
+    """The chain's lines: summary lines, then one row per tape line."""
     if not entries and order is None:
-        return Text(EMPTY, style="dim")
+        return [Text(EMPTY, style="dim")]
     if not entries:
-        return Text("\n").join(_summary(order, _blank(order), _blank(order), name))
+        return _summary(order, _blank(order), _blank(order), name)
     parts: list = _summary(order, entries[0], entries[-1], name)
     parts.append(Text(""))
     # One line per step, as compact as the pane is narrow; long reasons wrap below it.
@@ -76,7 +75,13 @@ def render_chain(entries: Sequence[TapeEntry], order: Order | None = None,
         if e.text:
             line.append(f"  {e.text}", style=style if e.kind in ("reject", "alert") else "")
         parts.append(line)
-    return Text("\n").join(parts)
+    return parts
+
+
+def render_chain(entries: Sequence[TapeEntry], order: Order | None = None,
+                 name: str = "") -> Text:
+    """The chain as one Text (a Group renders line by line)."""
+    return Text("\n").join(chain_lines(entries, order, name))
 
 
 def _blank(order: Order) -> TapeEntry:
@@ -106,9 +111,9 @@ class OrderChain(Static):
              name: str = "") -> None:
         self.entries = tuple(entries)
         self.order = order
-        chain = render_chain(self.entries, order, name)
+        lines = chain_lines(self.entries, order, name)
         width = self.content_size.width
-        repaint(self, chain, (width, text_rows(chain.split("\n"), width)))
+        repaint(self, Text("\n").join(lines), (width, text_rows(lines, width)))
 
     def clear(self) -> None:
         self.show((), None)
