@@ -166,6 +166,9 @@ class LucyApp(MarketDesk, App):
         accounts = self.get_screen("accounts")
         if accounts.is_mounted:
             accounts.redraw()
+        trade = self.get_screen("trade")
+        if trade.is_mounted:
+            trade.query_one("#quote").redraw()      # its holdings line
 
     async def on_unmount(self) -> None:
         if self._feed is not None:

@@ -58,8 +58,11 @@ async def logged_in(pilot) -> None:
 async def type_line(pilot, text: str, enter: bool = True, keys: bool = False) -> None:
     """Enter a line on the command line (``:`` focuses it). ``keys``: press every key as a
     user does (slow under Pilot, ~0.1 s a key); otherwise the text is pasted in one go."""
-    await pilot.press("colon")
     line = pilot.app.screen.query_one("#command")
+    was = line.value
+    await pilot.press("colon")
+    if not was:     # ':' focuses the line, and on an empty focused line it types nothing
+        assert line.value == "", f"':' went into the command line: {line.value!r}"
     line.value = ""
     if keys:
         for ch in text:

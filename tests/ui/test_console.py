@@ -10,7 +10,7 @@ import pytest
 
 from lucy_tui.config import Config
 from lucy_tui.domain.model import OrderStatus, Side
-from lucy_tui.ui.widgets.blotter import Blotter
+from lucy_tui.ui.widgets.blotter import COLUMN_KEYS, COMPACT_KEYS, Blotter
 from lucy_tui.ui.widgets.tape import FillTape
 from support.console import COUNTERPARTY, console, counterparty, type_line, until
 
@@ -51,6 +51,21 @@ async def test_typed_order_reaches_the_blotter_and_its_fills_the_tape():
         counterparty(app, Side.SELL, 6, PRICE)
         await until(pilot, lambda: engine.order(order.local_id).status is OrderStatus.FILLED)
         await until(pilot, lambda: sum(e.qty for e in tape.entries if e.kind == "fill") == 10)
+
+        # A narrower terminal switches both to their compact column sets, and back.
+        blotter.move_cursor(row=0)
+        await pilot.resize_terminal(100, 30)
+        await until(pilot, lambda: blotter.column_keys == COMPACT_KEYS and tape.compact,
+                    what="compact columns")
+        await until(pilot, lambda: blotter.row_count == 1, what="rows rebuilt")
+        assert blotter.selected_key == order.local_id
+        assert [str(c.value) for c in blotter.columns] == list(COMPACT_KEYS)
+        assert "10" in [str(v) for v in blotter.get_row(order.local_id)]
+        assert len(tape.render_line(0).text.rstrip()) < 100       # the compact header fits
+        await pilot.resize_terminal(160, 45)
+        await until(pilot, lambda: blotter.column_keys == COLUMN_KEYS and not tape.compact,
+                    what="full columns")
+        await until(pilot, lambda: blotter.row_count == 1, what="rows rebuilt")
 
 
 async def test_cancel_by_row_number_and_amend_by_order_id():

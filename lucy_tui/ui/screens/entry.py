@@ -292,7 +292,6 @@ class EntryDesk:
         panel = self.screen.query_one(QuotePanel)
         panel.show(inst)
         self._quote_code = code
-        self._position_text(code)
 
         def shown(quote) -> None:
             if self._quote_code == code:
@@ -302,12 +301,11 @@ class EntryDesk:
         self.app.run_intent(quote_of(self.engine, code), shown, f"{code} 시세")
         self.app.run_intent(self._subscribe(code), None, f"{code} 실시간 등록")
 
-    def _position_text(self, code: str) -> None:
-        from ..widgets.quote_panel import QuotePanel
-
-        held = [(v.account, self.app.desk.position(v.account, code)) for v in self.app.desk.accounts()]
-        text = " · ".join(f"{a}:{p.qty:,}" for a, p in held if p is not None and p.qty)
-        self.screen.query_one(QuotePanel).position_text = text
+    def holdings_text(self, code: str) -> str:
+        """What each account holds of ``code`` ("A:1,004 · C:1,000"), for the quote panel."""
+        desk = self.app.desk
+        held = [(ref, desk.position(ref, code)) for ref in (a.ref for a in self.app.spec.accounts)]
+        return " · ".join(f"{a}:{p.qty:,}" for a, p in held if p is not None and p.qty)
 
     async def _subscribe(self, code: str) -> None:
         """Live ticks for the quoted symbol only: one registration per broker session, so the

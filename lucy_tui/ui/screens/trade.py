@@ -16,7 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from ...engine import EngineError, OrderUpdated
+from ...engine import EngineError, OrderUpdated, PositionChanged
 from ..actions import TRADE_ACTIONS, bindings
 from ..widgets.blotter import COLUMN_KEYS, COMPACT_KEYS, Blotter
 from ..widgets.chain import OrderChain
@@ -62,6 +62,13 @@ class TradeScreen(Screen):
         yield CommandLine(id="command")
         yield Footer()
 
+    def on_resize(self, event) -> None:
+        # Below NARROW columns the blotter and the tape switch to their compact column sets
+        # (status, leaves and order numbers stay in view), and back when the terminal widens.
+        narrow = event.size.width < NARROW
+        self.query_one(Blotter).set_columns(COMPACT_KEYS if narrow else COLUMN_KEYS)
+        self.query_one(FillTape).set_compact(narrow)
+
     def on_mount(self) -> None:
         app = self.app
         self.entry = EntryDesk(app, self)
@@ -72,6 +79,7 @@ class TradeScreen(Screen):
                   "b 카카오 ₩10,000,000 @best to plan:core · c #1 · a #1 @71100 · q 005930 · ?",
                   DIM)
         self.query_one(CommandLine).focus()
+        self.query_one(QuotePanel).holdings = self.entry.holdings_text
         self.query_one(QuotePanel).redraw()
         self.set_interval(CHAIN_SECONDS, self._redraw_stale_chain)
         # What happened before this screen existed (recovered orders, the first fills).
@@ -92,6 +100,9 @@ class TradeScreen(Screen):
         quote = self.query_one(QuotePanel)
         if quote.code in ticks:
             quote.on_tick(ticks[quote.code])
+        elif quote.code and any(type(e) is PositionChanged and e.position.code == quote.code
+                                for e in events):
+            quote.redraw()          # the holdings line
         for event in events:
             if isinstance(event, EngineError):
                 self.echo(event.message, ERR)

@@ -465,12 +465,31 @@ class Blotter(DataTable):
     # ------------------------------------------------------------ writing the table
 
     def on_mount(self) -> None:
-        for key, label, width in COLUMNS:
-            if key in self.column_keys:
-                self.add_column(label, key=key, width=width)
+        self._add_columns()
         self._rebuild = True
         self.flush(force=True)
         self.set_interval(1 / self._fps, self.flush)
+
+    def _add_columns(self) -> None:
+        for key, label, width in COLUMNS:
+            if key in self.column_keys:
+                self.add_column(label, key=key, width=width)
+
+    def set_columns(self, columns: tuple[str, ...]) -> None:
+        """Show another column set (the compact one when the terminal narrows, the full one
+        when it widens); rows are rebuilt, the selected order stays selected."""
+        keys = tuple(k for k in COLUMN_KEYS if k in columns)
+        if keys == self.column_keys:
+            return
+        self.column_keys = keys
+        self._pick = tuple(COLUMN_KEYS.index(k) for k in keys)
+        if not self.is_mounted:
+            return
+        self._restore_key = self.selected_key
+        self.clear(columns=True)
+        self._add_columns()
+        self._rebuild = True
+        self.flush(force=True)
 
     def _flush_if_mounted(self) -> None:
         if self.is_mounted:

@@ -39,6 +39,11 @@ class CommandLine(Input):
     def _on_key(self, event: events.Key) -> None:
         if event.key != "tab":
             self._cycle = None
+        if event.character in (":", "/") and not self.value:
+            # The keys that focus the line: pressed again on an empty line out of habit (vi,
+            # Bloomberg), they are not the start of a command.
+            event.prevent_default()
+            event.stop()
 
     _navigating = False
 

@@ -23,7 +23,8 @@ class QuotePanel(Static):
         self.instrument = None
         self.quote = None
         self.last_tick = None
-        self.position_text = ""
+        #: code → what the accounts hold of it, read at every redraw (set by the screen).
+        self.holdings = None
 
     @property
     def code(self) -> str | None:
@@ -71,8 +72,9 @@ class QuotePanel(Static):
             ("매수호가", Text(f"{bid:,}" if bid else "-", style=RISE)),
             ("거래량", Text(f"{volume:,}")),
         ]
-        if self.position_text:
-            rows.append(("보유", Text(self.position_text)))
+        held = self.holdings(inst.code) if self.holdings is not None else ""
+        if held:
+            rows.append(("보유", Text(held)))
         repaint(self, self._rows(rows), len(rows))
 
     def _rows(self, rows: list[tuple[str, Text]]) -> Text:

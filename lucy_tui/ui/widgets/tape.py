@@ -212,9 +212,7 @@ class FillTape(ScrollView, can_focus=True):
                  show_header: bool = True, compact: bool = False, name: str | None = None,
                  id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self._columns = (tuple(c for c in COLUMNS if c[0] in COMPACT_KEYS) if compact
-                         else COLUMNS)
-        self._fixed = fixed_width(self._columns)
+        self._set_columns(compact)
         if max_lines < 1:
             raise ValueError(f"the tape must hold at least one line (max_lines={max_lines})")
         self._buffer: deque[TapeEntry] = deque(maxlen=max_lines)
@@ -222,7 +220,6 @@ class FillTape(ScrollView, can_focus=True):
         self._published_first = 0       # sequence number of the first line at the last flush
         self._published_count = 0
         self._strips: LRUCache[int, Strip] = LRUCache(1024)
-        self._header_strip = Strip(header_segments(self._columns))
         self._strip_width = 0
         self._base_style: Style | None = None
         self._header = 1 if show_header else 0
@@ -231,6 +228,21 @@ class FillTape(ScrollView, can_focus=True):
         self._cursor: int | None = None  # a sequence number
         self._scrolling = False          # our own scroll is under way: not the user's
         self.frames = 0                  # flushes that published something (for benchmarks)
+
+    def _set_columns(self, compact: bool) -> None:
+        self.compact = compact
+        self._columns = (tuple(c for c in COLUMNS if c[0] in COMPACT_KEYS) if compact
+                         else COLUMNS)
+        self._fixed = fixed_width(self._columns)
+        self._header_strip = Strip(header_segments(self._columns))
+
+    def set_compact(self, compact: bool) -> None:
+        """Switch between the compact and the full column set (the terminal was resized)."""
+        if compact == self.compact:
+            return
+        self._set_columns(compact)
+        self._strips.clear()
+        self.refresh()
 
     # ------------------------------------------------------------ the buffer
 
