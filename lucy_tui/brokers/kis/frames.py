@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 from dataclasses import dataclass
 
-from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from .codes import H0STCNI0_FIELDS, H0STCNT0_FIELDS
@@ -60,13 +60,22 @@ def split_frame(text: str) -> DataFrame:
     return DataFrame(enc == "1", tr_id, int(count), payload)
 
 
+@functools.lru_cache(maxsize=16)
+def _cipher(key: str, iv: str) -> Cipher:
+    # One per subscription's key and iv: building it (the AES key schedule) cost as much as
+    # decrypting the notice itself, thousands of times a second in a busy market.
+    return Cipher(algorithms.AES(key.encode()), modes.CBC(iv.encode()))
+
+
 def decrypt(payload: str, key: str, iv: str) -> str:
     """AES-256-CBC, PKCS#7, Base64; key and iv are the ACK's strings taken as bytes."""
     try:
-        cipher = Cipher(algorithms.AES(key.encode()), modes.CBC(iv.encode())).decryptor()
+        cipher = _cipher(key, iv).decryptor()
         data = cipher.update(base64.b64decode(payload, validate=True)) + cipher.finalize()
-        unpadder = padding.PKCS7(algorithms.AES.block_size).unpadder()
-        return (unpadder.update(data) + unpadder.finalize()).decode("utf-8")
+        pad = data[-1] if data else 0
+        if not 1 <= pad <= 16 or data[-pad:] != bytes((pad,)) * pad:
+            raise ValueError("Invalid padding bytes.")
+        return data[:-pad].decode("utf-8")
     except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
         raise FrameError(f"cannot decrypt: {exc}") from None
 
