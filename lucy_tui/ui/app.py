@@ -206,9 +206,12 @@ class LucyApp(MarketDesk, App):
             price = getattr(tick, "price", None)
             if price:
                 self.desk.mark(tick.code, price)
-        accounts_changed = False
+        from ..engine.events import BrokerStatusChanged
+
+        status_changed = False
         for event in events:
-            accounts_changed |= self.desk.apply(event)
+            self.desk.apply(event)
+            status_changed = status_changed or type(event) is BrokerStatusChanged
         with self.batch_update():
             for name in SCREENS:
                 try:
@@ -218,7 +221,7 @@ class LucyApp(MarketDesk, App):
                 if not screen.is_mounted:
                     continue        # it reads the engine's state when it first mounts
                 screen.apply_events(events, ticks, visible=screen is self.screen)
-        if accounts_changed or any(type(e).__name__ == "BrokerStatusChanged" for e in events):
+        if status_changed:          # the header shows each broker's connection
             self.draw_header()
 
     # ------------------------------------------------------------ screens
