@@ -211,6 +211,7 @@ class TapeFeed:
         self.names = names
         self.now = now
         self._last: dict[str, Order] = {}
+        self._fills: set[tuple[str, str]] = set()    # (account key, fill id) already shown
 
     def entries(self, event) -> list[TapeEntry]:
         kind = type(event)
@@ -223,6 +224,10 @@ class TapeFeed:
             # The engine sends the fill before the order update it causes; remembering the order
             # here makes that update a no-op instead of a second line.
             self._last[event.order.local_id] = event.order
+            key = (event.fill.account.key, event.fill.fill_id)
+            if key in self._fills:      # already on the tape from the day's history
+                return []
+            self._fills.add(key)
             return entries_from_event(event, self.names)
         if kind is EngineError:
             return entries_from_event(event, self.names, self._last.get(event.local_id), self.now)
@@ -240,11 +245,19 @@ class TapeFeed:
         """The last state of an order this feed has seen."""
         return self._last.get(local_id)
 
-    def seed(self, orders: Iterable[Order]) -> None:
-        """Remember orders known before the stream starts (the engine restores the day's book
-        from its journal without publishing it), so their next change diffs correctly."""
+    def seed(self, orders: Iterable[Order], fills: Iterable[Fill] = ()) -> None:
+        """Remember orders and fills known before the stream starts (the engine restores the
+        day's book from its journal without publishing it), so their next change diffs
+        correctly and a fill already shown is not shown twice."""
         for order in orders:
             self._last[order.local_id] = order
+        self._fills.update((fill.account.key, fill.fill_id) for fill in fills)
+
+    def history(self, orders: Iterable[Order], fills: Iterable[Fill]) -> list[TapeEntry]:
+        """The day so far as tape lines (:func:`day_history`), the stream going on from it."""
+        orders, fills = list(orders), list(fills)
+        self.seed(orders, fills)
+        return day_history(orders, fills, self.names)
 
 
 def day_history(orders: Iterable[Order], fills: Iterable[Fill],

@@ -67,6 +67,24 @@ async def test_typed_order_reaches_the_blotter_and_its_fills_the_tape():
                     what="full columns")
         await until(pilot, lambda: blotter.row_count == 1, what="rows rebuilt")
 
+        # A trade screen built after the fact (a restart restores the book from the journal)
+        # starts its tape from the day so far: the acknowledgement and both fills, once each.
+        from lucy_tui.ui.screens.trade import TradeScreen
+
+        await pilot.press("f3")
+        await until(pilot, lambda: type(app.screen).__name__ == "AccountsScreen")
+        app.uninstall_screen("trade")
+        app.install_screen(TradeScreen(), "trade")
+        await pilot.press("f2")
+        await until(pilot, lambda: type(app.screen).__name__ == "TradeScreen")
+        fresh = app.screen.query_one(FillTape)
+        assert fresh is not tape
+        await pilot.pause(0.2)
+        lines = [e for e in fresh.entries if e.local_id == order.local_id]
+        assert [e.kind for e in lines].count("ack") == 1
+        assert [e.qty for e in lines if e.kind == "fill"] == [4, 6]
+        assert app.screen.query_one(Blotter).orders[order.local_id].filled_qty == 10
+
 
 async def test_cancel_by_row_number_and_amend_by_order_id():
     async with console() as (app, pilot):

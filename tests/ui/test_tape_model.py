@@ -153,5 +153,11 @@ def test_the_day_so_far_is_rebuilt_from_the_book_and_the_stream_goes_on_from_it(
     assert [e.time for e in lines] == sorted(e.time for e in lines)
 
     feed = TapeFeed(NAMES)
-    feed.seed(desk.book.orders.values())
-    assert [e.kind for e in feed.feed(desk.fill(a, 50, 70_900))] == ["fill"]
+    assert feed.history(desk.book.orders.values(), desk.book.fills) == lines
+    later = desk.fill(a, 50, 70_900)
+    assert [e.kind for e in feed.feed(later)] == ["fill"]
+    # A fill already on the tape (from the history, or seen once) comes back as no line.
+    assert feed.feed(later) == []
+    again = TapeFeed(NAMES)
+    again.seed(desk.book.orders.values(), desk.book.fills)
+    assert feed.feed(later) == [] and again.feed(later) == []

@@ -321,7 +321,15 @@ class EntryDesk:
     # ------------------------------------------------------------ tape
 
     def tape_entries(self, events) -> list[TapeEntry]:
-        entries = self.feed.feed(events)
+        return self._chained(self.feed.feed(events))
+
+    def day_tape(self) -> list[TapeEntry]:
+        """The day so far (orders restored from the journal, reconciled or placed before the
+        screen existed) as tape lines; events then go on from it."""
+        engine = self.engine
+        return self._chained(self.feed.history(engine.orders, engine.book.fills))
+
+    def _chained(self, entries: list[TapeEntry]) -> list[TapeEntry]:
         for entry in entries:
             if entry.local_id:
                 self._chains.setdefault(entry.local_id, []).append(entry)

@@ -84,6 +84,7 @@ class TradeScreen(Screen):
         self.set_interval(CHAIN_SECONDS, self._redraw_stale_chain)
         # What happened before this screen existed (recovered orders, the first fills).
         engine = app.session.engine
+        self.query_one(FillTape).append(self.entry.day_tape())
         self.query_one(Blotter).apply([*(OrderUpdated(o, created=True) for o in engine.orders),
                                        *(engine.parent(p) for p in engine.book.parents)])
 

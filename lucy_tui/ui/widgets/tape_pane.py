@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 
 from ...domain.model import Fill, Order
-from ..tape_model import Names, TapeEntry, TapeFeed, chain_of, day_history
+from ..tape_model import Names, TapeEntry, TapeFeed, chain_of
 from .chain import OrderChain
 from .tape import DEFAULT_MAX_LINES, FillTape
 
@@ -90,9 +90,7 @@ class TapePane(Horizontal):
 
     def load_day(self, orders: Iterable[Order], fills: Iterable[Fill]) -> None:
         """Start from the day so far (the engine's restored book), before feeding events."""
-        orders = list(orders)
-        self.tape_feed.seed(orders)
-        self.tape.append(day_history(orders, fills, self._names))
+        self.tape.append(self.tape_feed.history(orders, fills))
 
     def on_fill_tape_selected(self, message: FillTape.Selected) -> None:
         self._chain_for = message.entry
