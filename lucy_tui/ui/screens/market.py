@@ -116,7 +116,7 @@ class MarketScreen(Screen):
             self._dirty.add(code)
 
     def _redraw(self) -> None:
-        if self.app.screen is not self:
+        if not self.is_current:
             return       # hidden: nothing written; the dirty set keeps what to redraw
         dirty, self._dirty = self._dirty, set()
         with self.app.batch_update():

@@ -341,7 +341,7 @@ class StockDetailScreen(Screen):
 
     def _tick_book(self) -> None:
         # Paced REST: one request a second, and only while the panel is on screen.
-        if self.book_open and self.app.screen is self:
+        if self.book_open and self.is_current:
             self._load_book()
 
     # ------------------------------------------------------------------ live updates
@@ -357,7 +357,7 @@ class StockDetailScreen(Screen):
                                  volume=max(self.quote.volume, tick.cum_volume),
                                  high=max(self.quote.high, tick.price),
                                  low=min(self.quote.low or tick.price, tick.price))
-        if self.app.screen is self:
+        if self.is_current:
             self._draw_header()
             if self.period == "I":
                 self._draw_chart()

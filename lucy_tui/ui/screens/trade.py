@@ -21,9 +21,9 @@ from ..actions import TRADE_ACTIONS, bindings
 from ..widgets.blotter import COLUMN_KEYS, COMPACT_KEYS, Blotter
 from ..widgets.chain import OrderChain
 from ..widgets.command_line import CommandLine
-from ..widgets.repaint import repaint
 from ..widgets.header import HeaderBar
 from ..widgets.quote_panel import QuotePanel
+from ..widgets.repaint import repaint
 from ..widgets.tape import FillTape
 from .entry import EntryDesk, KoreanNames
 

@@ -195,7 +195,7 @@ class WatchlistScreen(Screen):
     # ------------------------------------------------------------------ drawing
 
     def _redraw(self) -> None:
-        if not self._dirty or self.app.screen is not self:
+        if not self._dirty or not self.is_current:
             return       # hidden: keep the dirty set for when the screen shows again
         dirty, self._dirty = self._dirty, set()
         table = self.query_one("#wl-table", DataTable)
