@@ -235,7 +235,14 @@ class LsBroker(BrokerClient):
                 f"request a day at one a second: at most {HISTORY_MAX_DAYS} days a query "
                 f"({days} asked)", broker=self.name)
         reports: list[OrderReport] = []
-        for day in krx_calendar.trading_days(start, min(end, self._today())):
+        today = self._today()
+        asked = krx_calendar.trading_days(start, min(end, today))
+        if start <= today <= end and today not in asked:
+            # Today is asked even when the calendar says closed: an order placed today is in
+            # the book whatever the calendar thinks (a simulator open every day, a holiday the
+            # calendar does not know); on a real closed day the answer is simply empty.
+            asked.append(today)
+        for day in asked:
             fields = dict(_CSPAQ13700_ALL, OrdDt=day.strftime("%Y%m%d"))
             rows, _, _ = await self.rest.pages(codes.CSPAQ13700, fields,
                                                rows=codes.out_block(codes.CSPAQ13700, 3))

@@ -30,7 +30,7 @@ class HistoryScreen(Screen):
     DEFAULT_CSS = """
     HistoryScreen DataTable { height: 1fr; }
     HistoryScreen #range { height: 3; }
-    HistoryScreen #range Input { width: 16; }
+    HistoryScreen #range Input { width: 18; }
     HistoryScreen #range Label { padding: 1 1 0 1; }
     """
 

@@ -318,6 +318,13 @@ async def test_history_day_by_day_with_amend_cancel_and_partial_fills(connect):
         month = await broker.orders_between(account, date(2026, 10, 25), date(2026, 11, 24))
         assert len(month) == 4
 
+        # Today is asked even on a day the calendar has closed (a simulator open every day):
+        # an order placed on Saturday shows in a range ending that day.
+        move(clock, datetime(2026, 11, 28, 10, 0, tzinfo=KST))
+        saturday = office.place(owner, CODE, Side.BUY, 1, PRICE).record
+        week = await broker.orders_between(account, date(2026, 11, 23), date(2026, 11, 28))
+        assert [r.order_no for r in week][-1] == str(saturday.no)
+
 
 async def test_history_refuses_long_or_reversed_ranges_before_sending(sim, connect):
     broker, _, wire = await connect(sim, start=False)
