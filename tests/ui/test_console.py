@@ -11,6 +11,7 @@ import pytest
 from lucy_tui.config import Config
 from lucy_tui.domain.model import OrderStatus, Side
 from lucy_tui.ui.widgets.blotter import COLUMN_KEYS, COMPACT_KEYS, Blotter
+from lucy_tui.ui.widgets.chain import OrderChain
 from lucy_tui.ui.widgets.tape import FillTape
 from support.console import COUNTERPARTY, console, counterparty, type_line, until
 
@@ -48,8 +49,22 @@ async def test_typed_order_reaches_the_blotter_and_its_fills_the_tape():
         assert fills[-1].qty == 4 and fills[-1].price == PRICE and fills[-1].name == "삼성전자"
         cells = [str(c) for c in blotter.cells(order.local_id)]
         assert "4" in cells and "6" in cells                          # filled 4, leaves 6
+
+        # Choosing a tape line pauses the tape and shows that order's chain, which follows
+        # the order's news; End resumes following.
+        tape.focus()
+        await pilot.press("up")
+        await pilot.pause()
+        chain = app.screen.query_one(OrderChain)
+        assert tape.selected.local_id == order.local_id and "paused" in tape.border_title
+        assert chain.order.local_id == order.local_id
+        assert [e.kind for e in chain.entries][-1] == "fill"
         counterparty(app, Side.SELL, 6, PRICE)
         await until(pilot, lambda: engine.order(order.local_id).status is OrderStatus.FILLED)
+        await until(pilot, lambda: chain.order.filled_qty == 10, what="chain follows")
+        assert [e.qty for e in chain.entries if e.kind == "fill"] == [4, 6]
+        await pilot.press("end")
+        assert tape.following and tape.border_title == "체결 Tape"
         await until(pilot, lambda: sum(e.qty for e in tape.entries if e.kind == "fill") == 10)
 
         # A narrower terminal switches both to their compact column sets, and back.
@@ -272,6 +287,13 @@ async def test_a_base_price_alert_reaches_the_tape_without_the_watchlist_open():
             await until(pilot, lambda: any(e.kind == "alert" and e.code == "005930"
                                            for e in tape.entries), what="alert on the tape")
             assert type(app.screen).__name__ == "TradeScreen"
+            # The alert is no order's line: choosing it shows that line alone in the chain.
+            tape.focus()
+            await pilot.press("up")
+            await pilot.pause()
+            alert = tape.selected
+            assert alert.kind == "alert" and not alert.local_id
+            assert app.screen.query_one(OrderChain).entries == (alert,)
     finally:
         store.set_levels("관심", "005930", buy_below=None, sell_above=None)
 

@@ -7,8 +7,9 @@ from textual.containers import Vertical
 
 from lucy_tui.domain.model import OrderStatus, Side
 from lucy_tui.engine import Engine, PlaceOrder
+from lucy_tui.ui.tape_model import TapeFeed
 from lucy_tui.ui.widgets.blotter import Blotter
-from lucy_tui.ui.widgets.tape_pane import TapePane
+from lucy_tui.ui.widgets.tape import FillTape
 
 from support.engine import CODE, COUNTERPARTY, PRICE, kis_broker, make_sim, wait_for
 
@@ -19,7 +20,7 @@ class Desk(App):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Blotter(NAMES)
-            yield TapePane(NAMES)
+            yield FillTape()
 
 
 async def test_an_order_placed_filled_amended_and_cancelled_reaches_both_widgets(tmp_path):
@@ -28,8 +29,8 @@ async def test_an_order_placed_filled_amended_and_cancelled_reaches_both_widgets
         engine.add_broker(kis_broker(server, tmp_path))
         app = Desk()
         async with app.run_test(size=(170, 40)) as pilot:
-            blotter, pane = app.query_one(Blotter), app.query_one(TapePane)
-            engine.subscribe(lambda event: (blotter.apply([event]), pane.feed([event])))
+            blotter, tape, feed = app.query_one(Blotter), app.query_one(FillTape), TapeFeed(NAMES)
+            engine.subscribe(lambda event: (blotter.apply([event]), tape.append(feed.feed([event]))))
             await engine.start()
             try:
                 account = engine.brokers["kis"].accounts[0]
@@ -48,11 +49,11 @@ async def test_an_order_placed_filled_amended_and_cancelled_reaches_both_widgets
                 await engine.close()
 
             order = engine.order(lid)
-            kinds = [e.kind for e in pane.tape.entries if e.local_id == lid]
+            kinds = [e.kind for e in tape.entries if e.local_id == lid]
             assert kinds[:3] == ["info", "ack", "fill"]
             assert kinds.count("fill") == 1 and kinds.count("amend") == 1
             assert kinds[-1] == "cancel" and kinds.count("cancel") == 1
-            fill = next(e for e in pane.tape.entries if e.kind == "fill")
+            fill = next(e for e in tape.entries if e.kind == "fill")
             assert (fill.qty, fill.price, fill.cum_qty, fill.order_qty) == (4, PRICE, 4, 10)
             assert fill.name == "삼성전자" and fill.account == str(account)
 

@@ -18,6 +18,7 @@ from textual.widgets import Footer, Static
 
 from ...engine import EngineError, OrderUpdated, PositionChanged
 from ..actions import TRADE_ACTIONS, bindings
+from ..tape_model import chain_of
 from ..widgets.blotter import COLUMN_KEYS, COMPACT_KEYS, Blotter
 from ..widgets.chain import OrderChain
 from ..widgets.command_line import CommandLine
@@ -165,6 +166,15 @@ class TradeScreen(Screen):
     def _line_selected(self, event) -> None:
         if event.entry.local_id:
             self.show_chain(event.entry.local_id)
+            return
+        # A line of no order Lucy knows (a connection change, an alert, a notice for an order
+        # placed elsewhere before reconciliation found it): its chain is what the tape has
+        # under the same broker numbers.
+        self._chain_id, self._chain_stale = "", False
+        lines = chain_of(self.query_one(FillTape).entries, event.entry)
+        if len(lines) > CHAIN_LINES:
+            lines = lines[:CHAIN_HEAD] + lines[len(lines) - (CHAIN_LINES - CHAIN_HEAD):]
+        self.query_one(OrderChain).show(lines, None, event.entry.name)
 
     @on(FillTape.FollowChanged)
     def _follow(self, event) -> None:

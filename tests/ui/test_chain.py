@@ -1,4 +1,4 @@
-"""The tape beside its detail pane: engine events in, the selected order's chain on the right."""
+"""The order chain's text, and the tape and blotter starting from the day so far."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from lucy_tui.domain.model import Side
 from lucy_tui.ui.tape_model import TapeFeed
 from lucy_tui.ui.widgets.chain import EMPTY, render_chain
 from lucy_tui.ui.widgets.tape import FillTape
-from lucy_tui.ui.widgets.tape_pane import FOLLOWING, PAUSED, TapePane
 
 from tape_desk import NAMES, Desk
 
@@ -47,38 +46,6 @@ def test_a_rejection_shows_its_reason():
     assert "거부" in text and "매도가능수량 부족" in text and "상태 거부" in text
 
 
-class Host(App):
-    def compose(self) -> ComposeResult:
-        yield TapePane(NAMES)
-
-
-async def test_selecting_a_tape_line_shows_its_chain_and_follows_its_news():
-    desk = Desk()
-    app = Host()
-    async with app.run_test(size=(170, 30)) as pilot:
-        pane = app.query_one(TapePane)
-        a, ea = desk.place("005930", Side.BUY, 100, 71_000)
-        b, eb = desk.place("000660", Side.SELL, 5, 150_000)
-        pane.feed(ea + eb + desk.ack(a, "1") + desk.ack(b, "2") + desk.fill(a, 10, 71_000)
-                  + desk.fill(b, 5, 150_000))
-        await pilot.pause(0.2)
-        assert pane.border_subtitle == FOLLOWING
-        pane.tape.focus()
-        await pilot.press("up", "up")                        # the fill of order a
-        await pilot.pause()
-        assert pane.tape.selected.local_id == a and pane.border_subtitle == PAUSED
-        chain = pane.chain
-        assert {e.local_id for e in chain.entries} == {a} and chain.order.local_id == a
-        assert [e.kind for e in chain.entries] == ["info", "ack", "fill"]
-        pane.feed(desk.fill(a, 15, 71_000))
-        await pilot.pause(0.4)
-        assert [e.kind for e in chain.entries][-1] == "fill" and chain.order.filled_qty == 25
-        await pilot.press("end")
-        await pilot.pause()
-        assert pane.border_subtitle == FOLLOWING and chain.entries == ()
-        assert isinstance(pane.tape, FillTape)
-
-
 async def test_after_a_restart_both_widgets_start_from_the_day_so_far():
     from lucy_tui.engine.events import OrderUpdated
     from lucy_tui.ui.widgets.blotter import Blotter
@@ -87,7 +54,7 @@ async def test_after_a_restart_both_widgets_start_from_the_day_so_far():
     class Both(App):
         def compose(self) -> ComposeResult:
             yield Blotter(NAMES)
-            yield TapePane(NAMES)
+            yield FillTape()
 
     desk = Desk()
     a, _ = desk.place("005930", Side.BUY, 100, 71_000)
@@ -95,15 +62,15 @@ async def test_after_a_restart_both_widgets_start_from_the_day_so_far():
     pid, legs, _ = desk.parent("split", "000660", Side.SELL, 150_000, [(FUND_A, 6), (FUND_B, 4)])
     app = Both()
     async with app.run_test(size=(170, 40)) as pilot:
-        blotter, pane = app.query_one(Blotter), app.query_one(TapePane)
+        blotter, tape, feed = app.query_one(Blotter), app.query_one(FillTape), TapeFeed(NAMES)
         blotter.load(desk.book.orders.values(), [desk.book.parent_view(pid)])
-        pane.load_day(desk.book.orders.values(), desk.book.fills)
+        tape.append(feed.history(desk.book.orders.values(), desk.book.fills))
         await pilot.pause(0.2)
         assert blotter.shown_keys == [a, pid]
         assert [blotter.local_id_for_row_number(n) for n in (1, 2)] == [a, pid]
-        assert [e.kind for e in pane.tape.entries] == ["ack", "fill", "info", "info"]
-        pane.feed(desk.fill(a, 60, 71_000))
+        assert [e.kind for e in tape.entries] == ["ack", "fill", "info", "info"]
+        tape.append(feed.feed(desk.fill(a, 60, 71_000)))
         blotter.apply([OrderUpdated(desk.order(a))])
         await pilot.pause(0.2)
-        assert [e.kind for e in pane.tape.entries][-1] == "fill" and pane.tape.line_count == 5
+        assert [e.kind for e in tape.entries][-1] == "fill" and tape.line_count == 5
         assert str(blotter.get_cell(a, "filled")) == "100"
