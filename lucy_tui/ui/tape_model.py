@@ -324,6 +324,14 @@ def day_history(orders: Iterable[Order], fills: Iterable[Fill],
     return [entry for _, _, entry in ranked]
 
 
+def head_and_latest(lines: list[TapeEntry], limit: int, head: int) -> list[TapeEntry]:
+    """At most ``limit`` of ``lines``: the first ``head`` and the latest (an order filled a share
+    at a time has tens of thousands; its totals come from the order itself)."""
+    if len(lines) <= limit:
+        return list(lines)
+    return lines[:head] + lines[len(lines) - (limit - head):]
+
+
 def chain_of(entries: Iterable[TapeEntry], entry: TapeEntry) -> list[TapeEntry]:
     """Every line of the order ``entry`` belongs to, oldest first.
 

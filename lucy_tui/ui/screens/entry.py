@@ -17,7 +17,7 @@ from ...orderentry import (
     AmendCmd, CancelAllCmd, CancelCmd, EntryContext, EntryError, HelpCmd, History, PlaceCmd,
     QuoteCmd, describe, parse, resolve_price, to_intent, validate,
 )
-from ..tape_model import TapeEntry, TapeFeed
+from ..tape_model import TapeEntry, TapeFeed, head_and_latest
 
 OK, WARN, ERR, DIM = "#5fd75f", "#ffaf00", "#ff5f5f", "dim"
 
@@ -336,12 +336,9 @@ class EntryDesk:
         return entries
 
     def tape_history(self, local_id: str, limit: int = 0, head: int = 0) -> list[TapeEntry]:
-        """The order's tape lines; with ``limit``, at most that many: the first ``head`` and the
-        latest (a share-at-a-time order has tens of thousands, and the chain redraws per frame)."""
+        """The order's tape lines; with ``limit``, only its head and latest (head_and_latest)."""
         lines = self._chains.get(local_id, [])
-        if limit and len(lines) > limit:
-            return lines[:head] + lines[len(lines) - (limit - head):]
-        return list(lines)
+        return head_and_latest(lines, limit, head) if limit else list(lines)
 
     # ------------------------------------------------------------ ticket and export
 

@@ -18,7 +18,7 @@ from textual.widgets import Footer, Static
 
 from ...engine import EngineError, OrderUpdated, PositionChanged
 from ..actions import TRADE_ACTIONS, bindings
-from ..tape_model import chain_of
+from ..tape_model import chain_of, head_and_latest
 from ..widgets.blotter import COLUMN_KEYS, COMPACT_KEYS, Blotter
 from ..widgets.chain import OrderChain
 from ..widgets.command_line import CommandLine
@@ -100,16 +100,19 @@ class TradeScreen(Screen):
         tape.append(self.entry.tape_entries(events))
         self.query_one(Blotter).apply(events)
         quote = self.query_one(QuotePanel)
-        if quote.code in ticks:
-            quote.on_tick(ticks[quote.code])
-        elif quote.code and any(type(e) is PositionChanged and e.position.code == quote.code
-                                for e in events):
-            quote.redraw()          # the holdings line
+        held = chained = False          # the quoted symbol's holdings / the chain's order moved
         for event in events:
             if isinstance(event, EngineError):
                 self.echo(event.message, ERR)
-        if self._chain_id and any(getattr(getattr(e, "order", None), "local_id", "") == self._chain_id
-                                  for e in events):
+            elif type(event) is PositionChanged:
+                held = held or event.position.code == quote.code
+            elif self._chain_id and not chained:
+                chained = getattr(getattr(event, "order", None), "local_id", "") == self._chain_id
+        if quote.code in ticks:
+            quote.on_tick(ticks[quote.code])
+        elif held:
+            quote.redraw()          # the holdings line
+        if chained:
             self._chain_stale = True
             if time.monotonic() - self._chain_drawn >= CHAIN_SECONDS:
                 self._redraw_stale_chain()
@@ -172,9 +175,8 @@ class TradeScreen(Screen):
         # under the same broker numbers.
         self._chain_id, self._chain_stale = "", False
         lines = chain_of(self.query_one(FillTape).entries, event.entry)
-        if len(lines) > CHAIN_LINES:
-            lines = lines[:CHAIN_HEAD] + lines[len(lines) - (CHAIN_LINES - CHAIN_HEAD):]
-        self.query_one(OrderChain).show(lines, None, event.entry.name)
+        self.query_one(OrderChain).show(head_and_latest(lines, CHAIN_LINES, CHAIN_HEAD), None,
+                                        event.entry.name)
 
     @on(FillTape.FollowChanged)
     def _follow(self, event) -> None:
@@ -187,8 +189,6 @@ class TradeScreen(Screen):
         order = self.entry.order_or_parent(local_id)
         code = getattr(order, "code", "")
         inst = self.app.universe.get(code) if code else None
-        # An order filled a share at a time has thousands of lines; the chain shows how it
-        # began and the latest, the totals come from the order itself.
         history = self.entry.tape_history(local_id, CHAIN_LINES, CHAIN_HEAD)
         self.query_one(OrderChain).show(history,
                                         order if hasattr(order, "status") else None,
